@@ -1,0 +1,31 @@
+using System.Runtime.InteropServices;
+
+namespace Heapsmith.Os;
+
+/// <summary>
+/// Regions from the C runtime's <see cref="NativeMemory.AlignedAlloc"/>: portable everywhere, no
+/// control over physical memory. Purge cannot return pages through this API, so it only clears
+/// the range (keeping the "reads as zero" invariant); <c>Trim</c> gives memory back by releasing
+/// whole regions.
+/// </summary>
+internal readonly unsafe struct NativeMemoryBackend : IOsBackend
+{
+    public static bool IsSupported => true;
+
+    public static void* Reserve(nuint size, nuint alignment)
+    {
+        var p = NativeMemory.AlignedAlloc(size, alignment);
+        if (p != null)
+        {
+            NativeMemory.Clear(p, size);
+        }
+
+        return p;
+    }
+
+    public static bool Commit(void* address, nuint size) => true;
+
+    public static void Purge(void* address, nuint size) => NativeMemory.Clear(address, size);
+
+    public static void Release(void* address, nuint size) => NativeMemory.AlignedFree(address);
+}
