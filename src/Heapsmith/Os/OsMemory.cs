@@ -41,8 +41,9 @@ internal static unsafe class OsMemory
 
     public static bool IsSupported(HeapBackend backend) => backend switch
     {
+        HeapBackend.Mmap => MmapBackend.IsSupported,
         HeapBackend.NativeMemory => NativeMemoryBackend.IsSupported,
-        _ => throw Unsupported(backend),
+        _ => false,
     };
 
     public static void* Reserve(HeapBackend backend, nuint size, nuint alignment)
@@ -54,6 +55,7 @@ internal static unsafe class OsMemory
 
         return backend switch
         {
+            HeapBackend.Mmap => MmapBackend.Reserve(size, alignment),
             HeapBackend.NativeMemory => NativeMemoryBackend.Reserve(size, alignment),
             _ => throw Unsupported(backend),
         };
@@ -68,6 +70,7 @@ internal static unsafe class OsMemory
 
         return backend switch
         {
+            HeapBackend.Mmap => MmapBackend.Commit(address, size),
             HeapBackend.NativeMemory => NativeMemoryBackend.Commit(address, size),
             _ => throw Unsupported(backend),
         };
@@ -77,6 +80,7 @@ internal static unsafe class OsMemory
     {
         switch (backend)
         {
+            case HeapBackend.Mmap: MmapBackend.Purge(address, size); break;
             case HeapBackend.NativeMemory: NativeMemoryBackend.Purge(address, size); break;
             default: throw Unsupported(backend);
         }
@@ -86,6 +90,7 @@ internal static unsafe class OsMemory
     {
         switch (backend)
         {
+            case HeapBackend.Mmap: MmapBackend.Release(address, size); break;
             case HeapBackend.NativeMemory: NativeMemoryBackend.Release(address, size); break;
             default: throw Unsupported(backend);
         }
