@@ -73,7 +73,6 @@ internal static unsafe partial class Libc
     /// break, or <see cref="Failed"/>. Must be glibc's and not the raw <c>brk</c> system call, so
     /// that glibc's cached break (<c>__curbrk</c>), which its malloc reads, stays true.
     /// </summary>
-    [SupportedOSPlatform("linux")]
     [LibraryImport(LibraryName, EntryPoint = "sbrk", SetLastError = true)]
     public static partial void* Sbrk(nint increment);
 }

@@ -42,6 +42,7 @@ internal static unsafe class OsMemory
     public static bool IsSupported(HeapBackend backend) => backend switch
     {
         HeapBackend.Mmap => MmapBackend.IsSupported,
+        HeapBackend.Brk => BrkBackend.IsSupported,
         HeapBackend.NativeMemory => NativeMemoryBackend.IsSupported,
         _ => false,
     };
@@ -56,6 +57,7 @@ internal static unsafe class OsMemory
         return backend switch
         {
             HeapBackend.Mmap => MmapBackend.Reserve(size, alignment),
+            HeapBackend.Brk => BrkBackend.Reserve(size, alignment),
             HeapBackend.NativeMemory => NativeMemoryBackend.Reserve(size, alignment),
             _ => throw Unsupported(backend),
         };
@@ -71,6 +73,7 @@ internal static unsafe class OsMemory
         return backend switch
         {
             HeapBackend.Mmap => MmapBackend.Commit(address, size),
+            HeapBackend.Brk => BrkBackend.Commit(address, size),
             HeapBackend.NativeMemory => NativeMemoryBackend.Commit(address, size),
             _ => throw Unsupported(backend),
         };
@@ -81,6 +84,7 @@ internal static unsafe class OsMemory
         switch (backend)
         {
             case HeapBackend.Mmap: MmapBackend.Purge(address, size); break;
+            case HeapBackend.Brk: BrkBackend.Purge(address, size); break;
             case HeapBackend.NativeMemory: NativeMemoryBackend.Purge(address, size); break;
             default: throw Unsupported(backend);
         }
@@ -91,6 +95,7 @@ internal static unsafe class OsMemory
         switch (backend)
         {
             case HeapBackend.Mmap: MmapBackend.Release(address, size); break;
+            case HeapBackend.Brk: BrkBackend.Release(address, size); break;
             case HeapBackend.NativeMemory: NativeMemoryBackend.Release(address, size); break;
             default: throw Unsupported(backend);
         }

@@ -31,6 +31,7 @@ public sealed unsafe class OsMemoryTests
     {
         Assert.True(OsMemory.IsSupported(HeapBackend.Mmap));
         Assert.True(OsMemory.IsSupported(HeapBackend.NativeMemory));
+        Assert.Equal(System.OperatingSystem.IsLinux(), OsMemory.IsSupported(HeapBackend.Brk));
         Assert.False(OsMemory.IsSupported((HeapBackend)99));
     }
 
