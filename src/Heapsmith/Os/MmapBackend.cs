@@ -30,7 +30,12 @@ internal readonly unsafe struct MmapBackend : IOsBackend
 
     public static void* Reserve(nuint size, nuint alignment)
     {
-        Debug.Assert(OsPages.IsPowerOfTwo(alignment), "alignment must be a power of two");
+        Debug.Assert(alignment == 0 || OsPages.IsPowerOfTwo(alignment), "alignment must be a power of two");
+        if (alignment < OsPages.Size)
+        {
+            alignment = OsPages.Size;
+        }
+
         if (OperatingSystem.IsWindows())
         {
             return WindowsVirtualMemory.Reserve(size, alignment);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 
 namespace Heapsmith.Os;
@@ -61,8 +62,14 @@ internal static unsafe class WindowsVirtualMemory
     public static bool Commit(void* address, nuint size) =>
         Kernel32.VirtualAlloc(address, size, Kernel32.MemCommit, Kernel32.PageReadWrite) != null;
 
-    public static void Decommit(void* address, nuint size) =>
-        Kernel32.VirtualFree(address, size, Kernel32.MemDecommit);
+    /// <summary>Decommits; if Windows refuses, clears instead, so the range reads as zero either way.</summary>
+    public static void Decommit(void* address, nuint size)
+    {
+        if (Kernel32.VirtualFree(address, size, Kernel32.MemDecommit) == 0)
+        {
+            NativeMemory.Clear(address, size);
+        }
+    }
 
     public static void Release(void* address) =>
         Kernel32.VirtualFree(address, 0, Kernel32.MemRelease);
