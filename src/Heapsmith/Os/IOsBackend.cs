@@ -11,7 +11,11 @@ namespace Heapsmith.Os;
 /// page), readable and writable, whose bytes read as zero, or null when the OS refuses; it never
 /// throws and never hands out memory another user owns.</item>
 /// <item><c>Purge</c> gives the physical pages of a committed range back; the range stays reserved
-/// and reads as zero when touched again (contents are lost).</item>
+/// and reads as zero when touched again (contents are lost). Before touching a purged range the
+/// caller calls <c>Commit</c> on it: free on Linux and macOS (pages come back on first touch), a
+/// real recommit on Windows, where a purged range is decommitted and faults until then.</item>
+/// <item><c>Purge</c> and <c>Release</c> never fail from the caller's view: a refused page drop is
+/// replaced by clearing the bytes, so "reads as zero" holds regardless.</item>
 /// <item><c>Release</c> takes exactly a region <c>Reserve</c> returned, with its size.</item>
 /// </list>
 /// </remarks>

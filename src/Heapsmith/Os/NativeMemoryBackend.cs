@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.InteropServices;
 
 namespace Heapsmith.Os;
@@ -8,18 +9,33 @@ namespace Heapsmith.Os;
 /// the range (keeping the "reads as zero" invariant); <c>Trim</c> gives memory back by releasing
 /// whole regions.
 /// </summary>
+/// <remarks>
+/// <see cref="NativeMemory.AlignedAlloc"/> throws on refusal and returns a block for size 0; the
+/// backend contract wants null for both, so an empty request is refused here and the exception is
+/// turned into null (a slow path that runs only when the C runtime is out of memory).
+/// </remarks>
 internal readonly unsafe struct NativeMemoryBackend : IOsBackend
 {
     public static bool IsSupported => true;
 
     public static void* Reserve(nuint size, nuint alignment)
     {
-        var p = NativeMemory.AlignedAlloc(size, alignment);
-        if (p != null)
+        if (size == 0)
         {
-            NativeMemory.Clear(p, size);
+            return null;
         }
 
+        void* p;
+        try
+        {
+            p = NativeMemory.AlignedAlloc(size, alignment);
+        }
+        catch (OutOfMemoryException)
+        {
+            return null;
+        }
+
+        NativeMemory.Clear(p, size);
         return p;
     }
 

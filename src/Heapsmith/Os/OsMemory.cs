@@ -41,8 +41,10 @@ internal static unsafe class OsMemory
 
     public static bool IsSupported(HeapBackend backend) => backend switch
     {
+        HeapBackend.Mmap => MmapBackend.IsSupported,
+        HeapBackend.Brk => BrkBackend.IsSupported,
         HeapBackend.NativeMemory => NativeMemoryBackend.IsSupported,
-        _ => throw Unsupported(backend),
+        _ => false,
     };
 
     public static void* Reserve(HeapBackend backend, nuint size, nuint alignment)
@@ -54,6 +56,8 @@ internal static unsafe class OsMemory
 
         return backend switch
         {
+            HeapBackend.Mmap => MmapBackend.Reserve(size, alignment),
+            HeapBackend.Brk => BrkBackend.Reserve(size, alignment),
             HeapBackend.NativeMemory => NativeMemoryBackend.Reserve(size, alignment),
             _ => throw Unsupported(backend),
         };
@@ -68,6 +72,8 @@ internal static unsafe class OsMemory
 
         return backend switch
         {
+            HeapBackend.Mmap => MmapBackend.Commit(address, size),
+            HeapBackend.Brk => BrkBackend.Commit(address, size),
             HeapBackend.NativeMemory => NativeMemoryBackend.Commit(address, size),
             _ => throw Unsupported(backend),
         };
@@ -77,6 +83,8 @@ internal static unsafe class OsMemory
     {
         switch (backend)
         {
+            case HeapBackend.Mmap: MmapBackend.Purge(address, size); break;
+            case HeapBackend.Brk: BrkBackend.Purge(address, size); break;
             case HeapBackend.NativeMemory: NativeMemoryBackend.Purge(address, size); break;
             default: throw Unsupported(backend);
         }
@@ -86,6 +94,8 @@ internal static unsafe class OsMemory
     {
         switch (backend)
         {
+            case HeapBackend.Mmap: MmapBackend.Release(address, size); break;
+            case HeapBackend.Brk: BrkBackend.Release(address, size); break;
             case HeapBackend.NativeMemory: NativeMemoryBackend.Release(address, size); break;
             default: throw Unsupported(backend);
         }
