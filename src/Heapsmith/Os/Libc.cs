@@ -52,9 +52,6 @@ internal static unsafe partial class Libc
     /// <summary><c>ENOMEM</c> (12 on both): mincore's answer for a range with an unmapped page.</summary>
     public const int ENoMem = 12;
 
-    /// <summary><c>EINVAL</c>: 22 on both.</summary>
-    public const int EInval = 22;
-
     [LibraryImport(LibraryName, EntryPoint = "mmap", SetLastError = true)]
     public static partial void* Mmap(void* address, nuint length, int protection, int flags, int fd, nint offset);
 

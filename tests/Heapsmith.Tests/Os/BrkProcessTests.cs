@@ -160,6 +160,64 @@ public sealed unsafe class BrkProcessTests
         }
     }
 
+    [Fact]
+    public void Concurrent_reservations_from_several_threads_never_overlap()
+    {
+        // The backend's lock is what makes its sbrk sequences atomic among themselves: three threads
+        // reserve, fill, check and release at once, and every region must keep its own pattern.
+        const int threads = 4;
+        const int rounds = 2000;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var workers = Enumerable.Range(0, threads).Select(t => new System.Threading.Thread(() =>
+        {
+            var random = new Random(t);
+            var live = new List<Block>();
+            for (var round = 0; round < rounds; round++)
+            {
+                if (live.Count > 6 || (live.Count > 0 && random.Next(2) == 0))
+                {
+                    var index = random.Next(live.Count);
+                    var region = live[index];
+                    if (Patterns.FirstMismatch((void*)region.Address, region.Size, region.Key) >= 0)
+                    {
+                        failures.Enqueue($"thread {t}: region {region.Address:x} was overwritten");
+                    }
+
+                    BrkBackend.Release((void*)region.Address, region.Size);
+                    live.RemoveAt(index);
+                }
+                else
+                {
+                    var size = (nuint)random.Next(1, 5) * 64 * KiB;
+                    var p = BrkBackend.Reserve(size, 64 * KiB);
+                    if (p == null || Patterns.FirstNonZero(p, size) >= 0)
+                    {
+                        failures.Enqueue($"thread {t}: reservation null or not zeroed");
+                        continue;
+                    }
+
+                    var key = ((ulong)(uint)t << 32) | (uint)round;
+                    Patterns.Fill(p, size, key);
+                    live.Add(new Block((nuint)p, size, key));
+                }
+            }
+
+            foreach (var region in live)
+            {
+                if (Patterns.FirstMismatch((void*)region.Address, region.Size, region.Key) >= 0)
+                {
+                    failures.Enqueue($"thread {t}: region {region.Address:x} was overwritten");
+                }
+
+                BrkBackend.Release((void*)region.Address, region.Size);
+            }
+        })).ToList();
+
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        Assert.Empty(failures);
+    }
+
     private static void FreeBlock(List<Block> blocks, int index)
     {
         var block = blocks[index];
