@@ -59,8 +59,8 @@ public sealed partial class HeapGenerator
             }
 
             var declaration = heap.Type.IsStatic
-                ? $"static unsafe partial class {heap.Type.Name}"
-                : $"unsafe partial class {heap.Type.Name} : global::System.IDisposable";
+                ? $"static unsafe partial {heap.Type.Keyword} {heap.Type.Name}"
+                : $"unsafe partial {heap.Type.Keyword} {heap.Type.Name} : global::System.IDisposable";
             writer.WriteLine(declaration);
             Open(writer);
             WriteConstants(writer, heap);

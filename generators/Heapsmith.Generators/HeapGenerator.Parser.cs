@@ -28,7 +28,8 @@ public sealed partial class HeapGenerator
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration
+                || type.TypeKind != TypeKind.Class
                 || declaration.Identifier.IsMissing || type.Name.Length == 0)
             {
                 return ParseResult.Nothing; // a class without a name yet: the compiler reports it
@@ -168,7 +169,7 @@ public sealed partial class HeapGenerator
                 chain.Push($"partial {keyword} {Escape(current.Name)}");
             }
 
-            return new HeapTypeInfo(ns, chain.ToEquatableArray(), Escape(type.Name), type.IsStatic, type.ToDisplayString());
+            return new HeapTypeInfo(ns, chain.ToEquatableArray(), type.IsRecord ? "record" : "class", Escape(type.Name), type.IsStatic, type.ToDisplayString());
         }
 
         private static IEnumerable<string> NamespaceParts(INamespaceSymbol ns)

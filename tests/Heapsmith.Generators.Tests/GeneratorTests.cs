@@ -165,4 +165,43 @@ public class GeneratorTests
         Assert.Single(run.Result.GeneratedSources);
         Assert.Contains(run.Output.GetDiagnostics(), d => d.Id == "CS0579"); // the compiler's duplicate-attribute error
     }
+
+    [Fact]
+    public void Record_class_heap_is_extended_as_a_record()
+    {
+        var run = GeneratorHarness.Run("""
+            using Heapsmith;
+            namespace Game;
+            [HeapConfig]
+            public sealed partial record Arena(string Label);
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputDiagnostics);
+        Assert.Contains("unsafe partial record Arena : global::System.IDisposable", run.Source("Game.Arena.g.cs"));
+    }
+
+    [Fact]
+    public void Generated_documentation_is_complete_and_its_references_resolve()
+    {
+        // DocumentationMode.Diagnose reports missing docs (CS1591) and unresolved crefs (CS1574).
+        var options = GeneratorHarness.ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            "Documented",
+            new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("""
+                using Heapsmith;
+                /// <summary>A static heap.</summary>
+                [HeapConfig] public static partial class StaticHeapClass { }
+                /// <summary>An arena.</summary>
+                [HeapConfig] public sealed partial class ArenaClass { }
+                """, options) },
+            GeneratorHarness.Compile().References,
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(new[] { new HeapGenerator().AsSourceGenerator() }, parseOptions: options);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+
+        Assert.Empty(generatorDiagnostics);
+        Assert.Equal(3, output.SyntaxTrees.Count());
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
 }
