@@ -152,6 +152,17 @@ internal static class ConfigReader
             return null;
         }
 
+        // The largest page is the segment less its header unit; it must hold two blocks of the largest class.
+        var largestPage = (long)PageGeometry.MaxPageSpan(pageSize, segmentSize) * pageSize;
+        if (maxSmallSize > largestPage / PageGeometry.MinBlocksPerPage)
+        {
+            var name = sizeClasses is null ? "MaxSmallSize" : "SizeClasses";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoPageGeometry, parsed.At(name),
+                $"{name} asks for blocks of {maxSmallSize} bytes, above what a page can hold: the largest page is {largestPage} bytes (SegmentSize {segmentSize} less its {pageSize}-byte header unit) "
+                + $"and must hold {PageGeometry.MinBlocksPerPage} blocks; keep sizes at most {largestPage / PageGeometry.MinBlocksPerPage} or raise SegmentSize"));
+            return null;
+        }
+
         var config = new HeapConfig(
             minBlockSize, maxSmallSize, classesPerDoubling,
             (sizeClasses ?? ImmutableArray<int>.Empty).ToEquatableArray(), sizeClasses is not null,

@@ -73,7 +73,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void HEAP104_a_size_class_no_page_can_hold_names_the_class()
+    public void HEAP104_a_size_above_what_a_page_can_hold()
     {
         var (diagnostic, underlined, _) = Single("""
             using Heapsmith;
@@ -81,10 +81,27 @@ public class DiagnosticTests
             public static partial class H { }
             """);
 
-        // 15 usable units of 4 KiB: two 32000-byte blocks would need 16.
+        // 15 usable units of 4 KiB (61440 bytes): two 32000-byte blocks do not fit.
         Assert.Equal("HEAP104", diagnostic.Id);
         Assert.Equal("SizeClasses = new[] { 8000, 16000, 32000 }", underlined);
-        Assert.StartsWith("Size class 32000 does not fit a page", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.StartsWith("SizeClasses asks for blocks of 32000 bytes, above what a page can hold: the largest page is 61440 bytes",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void HEAP104_a_size_class_every_page_would_waste_an_eighth_of_names_the_class()
+    {
+        // 7 usable units of 64 KiB: 65552-byte blocks fit two to a page of 3 or more units, but
+        // every such page leaves at least 1/8 unused.
+        var (diagnostic, underlined, _) = Single("""
+            using Heapsmith;
+            [HeapConfig(SizeClasses = new[] { 40000, 65552 }, SegmentSize = 524288)]
+            public static partial class H { }
+            """);
+
+        Assert.Equal("HEAP104", diagnostic.Id);
+        Assert.Equal("SizeClasses = new[] { 40000, 65552 }", underlined);
+        Assert.StartsWith("Size class 65552 does not fit a page", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
