@@ -5,6 +5,7 @@ using System;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Heapsmith.Generators.Tests;
 
@@ -20,11 +21,14 @@ internal static class SnapshotAssert
 
     public static string RepositoryRoot() => Path.GetFullPath(Path.Combine(TestsDirectory(), "..", ".."));
 
-    public static void Matches(string name, string actual)
+    /// <summary>Asserts that <paramref name="actual"/> equals the stored snapshot, or rewrites it when updating.</summary>
+    /// <param name="directory">Where snapshots live; the Snapshots folder beside this file by default.</param>
+    /// <param name="update">Rewrite instead of compare; from <see cref="UpdateVariable"/> by default.</param>
+    public static void Matches(string name, string actual, string? directory = null, bool? update = null)
     {
-        var path = Path.Combine(TestsDirectory(), "Snapshots", name);
-        actual = actual.Replace("\r\n", "\n");
-        if (Updating)
+        var path = Path.Combine(directory ?? Path.Combine(TestsDirectory(), "Snapshots"), name);
+        actual = Normalize(actual);
+        if (update ?? Updating)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, actual, new UTF8Encoding(false));
@@ -36,12 +40,16 @@ internal static class SnapshotAssert
             Assert.Fail($"No snapshot {path}; run the tests with {UpdateVariable}=1 to create it.");
         }
 
-        var expected = File.ReadAllText(path).Replace("\r\n", "\n");
+        var expected = Normalize(File.ReadAllText(path));
         if (expected != actual)
         {
             Assert.Fail(Describe(name, expected, actual));
         }
     }
+
+    /// <summary>Line ends and the generator's version (which changes with every release) are not part of a snapshot.</summary>
+    private static string Normalize(string text) =>
+        Regex.Replace(text.Replace("\r\n", "\n"), "GeneratedCode\\(\"Heapsmith.Generators\", \"[^\"]*\"\\)", "GeneratedCode(\"Heapsmith.Generators\", \"<version>\")");
 
     /// <summary>The first differing line with context, as a reader wants to see it.</summary>
     public static string Describe(string name, string expected, string actual)

@@ -53,4 +53,39 @@ public class SnapshotTests
         Assert.Contains("+     3   C", message);
         Assert.Contains(SnapshotAssert.UpdateVariable + "=1", message);
     }
+
+    [Fact]
+    public void Update_mode_rewrites_and_compare_mode_fails_on_a_difference()
+    {
+        var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "heapsmith-snapshots-" + System.Guid.NewGuid().ToString("N"));
+        try
+        {
+            SnapshotAssert.Matches("X.g.cs", "line 1\nline 2\n", directory, update: true);
+            Assert.Equal("line 1\nline 2\n", System.IO.File.ReadAllText(System.IO.Path.Combine(directory, "X.g.cs")));
+            SnapshotAssert.Matches("X.g.cs", "line 1\r\nline 2\r\n", directory, update: false); // line ends do not count
+
+            var failure = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => SnapshotAssert.Matches("X.g.cs", "line 1\nline two\n", directory, update: false));
+            Assert.Contains("at line 2", failure.Message);
+            Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => SnapshotAssert.Matches("Missing.g.cs", "x", directory, update: false));
+        }
+        finally
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_generator_version_is_not_part_of_a_snapshot()
+    {
+        var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "heapsmith-snapshots-" + System.Guid.NewGuid().ToString("N"));
+        try
+        {
+            SnapshotAssert.Matches("V.g.cs", "[GeneratedCode(\"Heapsmith.Generators\", \"0.1.0.0\")]", directory, update: true);
+            SnapshotAssert.Matches("V.g.cs", "[GeneratedCode(\"Heapsmith.Generators\", \"2.3.4.5\")]", directory, update: false);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -10,25 +10,25 @@ namespace Game
     static unsafe partial class GameHeap
     {
         /// <summary>Number of small size classes of this heap.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public const int SizeClassCount = 36;
 
         /// <summary>Largest size served from pages of one size class; larger requests take the large path.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public const int MaxSmallSize = 16384;
 
         /// <summary>Allocates a block of at least <paramref name="size"/> bytes, aligned to the heap's alignment; its contents are undefined.</summary>
         /// <param name="size">Bytes requested; 0 gives a block of the smallest size class.</param>
         /// <returns>The block; free it with <c>Free</c>.</returns>
         /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had.</exception>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void* Alloc(nuint size) => global::Heapsmith.StaticHeap<Spec>.Alloc(size);
 
         /// <summary>Allocates a block of at least <paramref name="size"/> bytes, or returns null when the memory cannot be had.</summary>
         /// <param name="size">Bytes requested.</param>
         /// <returns>The block, or null.</returns>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void* TryAlloc(nuint size) => global::Heapsmith.StaticHeap<Spec>.TryAlloc(size);
 
@@ -37,7 +37,7 @@ namespace Game
         /// <param name="size">Bytes per element.</param>
         /// <returns>The zeroed block.</returns>
         /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had, or <c>count * size</c> overflows.</exception>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static void* AllocZeroed(nuint count, nuint size) => global::Heapsmith.StaticHeap<Spec>.AllocZeroed(count, size);
 
         /// <summary>Resizes a block, keeping its contents up to the smaller of the old and new sizes.</summary>
@@ -45,7 +45,7 @@ namespace Game
         /// <param name="newSize">Bytes needed.</param>
         /// <returns>The resized block, which may have moved; <paramref name="ptr"/> must not be used afterwards.</returns>
         /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had; <paramref name="ptr"/> is then left intact and still owned by the caller.</exception>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static void* Realloc(void* ptr, nuint newSize) => global::Heapsmith.StaticHeap<Spec>.Realloc(ptr, newSize);
 
         /// <summary>Allocates a block of at least <paramref name="size"/> bytes whose address is a multiple of <paramref name="alignment"/>.</summary>
@@ -53,36 +53,36 @@ namespace Game
         /// <param name="alignment">A power of two.</param>
         /// <returns>The aligned block; free it with <c>Free</c>.</returns>
         /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had.</exception>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static void* AlignedAlloc(nuint size, nuint alignment) => global::Heapsmith.StaticHeap<Spec>.AlignedAlloc(size, alignment);
 
         /// <summary>Returns a block to the heap; null is a no-op.</summary>
         /// <param name="ptr">A block from this heap, or null.</param>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void Free(void* ptr) => global::Heapsmith.StaticHeap<Spec>.Free(ptr);
 
         /// <summary>Returns a block whose requested size is known: faster, as the size class need not be looked up.</summary>
         /// <param name="ptr">A block from this heap, or null.</param>
         /// <param name="size">The size the block was requested with.</param>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void Free(void* ptr, nuint size) => global::Heapsmith.StaticHeap<Spec>.Free(ptr, size);
 
         /// <summary>The number of bytes usable in a live block: <c>GoodSize</c> of its requested size.</summary>
         /// <param name="ptr">A live block of this heap.</param>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static nuint UsableSize(void* ptr) => global::Heapsmith.StaticHeap<Spec>.UsableSize(ptr);
 
         /// <summary>The size <c>Alloc(size)</c> really provides: the block size of its size class, or the large-block size above <see cref="MaxSmallSize"/>.</summary>
         /// <param name="size">Bytes requested.</param>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static nuint GoodSize(nuint size) => global::Heapsmith.StaticHeap<Spec>.GoodSize(size);
 
         /// <summary>Whether <paramref name="ptr"/> points at a block (live or freed) of this heap.</summary>
         /// <param name="ptr">Any pointer.</param>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static bool Owns(void* ptr) => global::Heapsmith.StaticHeap<Spec>.Owns(ptr);
 
         /// <summary>Allocates uninitialised room for <paramref name="count"/> values of <typeparamref name="T"/>.</summary>
@@ -90,7 +90,7 @@ namespace Game
         /// <param name="count">Number of values.</param>
         /// <returns>The block; free it with <c>Free</c>.</returns>
         /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had, or <c>count * sizeof(T)</c> overflows.</exception>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static T* Alloc<T>(nuint count = 1)
             where T : unmanaged
         {
@@ -103,16 +103,16 @@ namespace Game
         }
 
         /// <summary>A snapshot of this heap's counters.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static global::Heapsmith.HeapStats GetStats() => global::Heapsmith.StaticHeap<Spec>.GetStats();
 
         /// <summary>Returns every free page of this heap to the OS now, without waiting for the purge delay.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static void Trim() => global::Heapsmith.StaticHeap<Spec>.Trim();
 
         /// <summary>The compile-time description of this heap that the engine is specialised on: constants and constant tables only.</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         internal readonly struct Spec : global::Heapsmith.IHeapSpec
         {
             /// <summary>The heap's name in messages.</summary>

@@ -12,29 +12,29 @@ namespace Game.Frames
         unsafe partial class FrameArena : global::System.IDisposable
         {
             /// <summary>Number of small size classes of this heap.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public const int SizeClassCount = 10;
 
             /// <summary>Largest size served from pages of one size class; larger requests take the large path.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public const int MaxSmallSize = 4096;
 
             /// <summary>The engine arena holding every page of this heap; <see cref="Dispose"/> releases it whole.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             private readonly global::Heapsmith.ArenaHeap<Spec> _heapsmithArena = new global::Heapsmith.ArenaHeap<Spec>();
 
             /// <summary>Allocates a block of at least <paramref name="size"/> bytes, aligned to the heap's alignment; its contents are undefined.</summary>
             /// <param name="size">Bytes requested; 0 gives a block of the smallest size class.</param>
             /// <returns>The block; free it with <c>Free</c>.</returns>
             /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had.</exception>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void* Alloc(nuint size) => _heapsmithArena.Alloc(size);
 
             /// <summary>Allocates a block of at least <paramref name="size"/> bytes, or returns null when the memory cannot be had.</summary>
             /// <param name="size">Bytes requested.</param>
             /// <returns>The block, or null.</returns>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void* TryAlloc(nuint size) => _heapsmithArena.TryAlloc(size);
 
@@ -43,7 +43,7 @@ namespace Game.Frames
             /// <param name="size">Bytes per element.</param>
             /// <returns>The zeroed block.</returns>
             /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had, or <c>count * size</c> overflows.</exception>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public void* AllocZeroed(nuint count, nuint size) => _heapsmithArena.AllocZeroed(count, size);
 
             /// <summary>Resizes a block, keeping its contents up to the smaller of the old and new sizes.</summary>
@@ -51,7 +51,7 @@ namespace Game.Frames
             /// <param name="newSize">Bytes needed.</param>
             /// <returns>The resized block, which may have moved; <paramref name="ptr"/> must not be used afterwards.</returns>
             /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had; <paramref name="ptr"/> is then left intact and still owned by the caller.</exception>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public void* Realloc(void* ptr, nuint newSize) => _heapsmithArena.Realloc(ptr, newSize);
 
             /// <summary>Allocates a block of at least <paramref name="size"/> bytes whose address is a multiple of <paramref name="alignment"/>.</summary>
@@ -59,36 +59,36 @@ namespace Game.Frames
             /// <param name="alignment">A power of two.</param>
             /// <returns>The aligned block; free it with <c>Free</c>.</returns>
             /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had.</exception>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public void* AlignedAlloc(nuint size, nuint alignment) => _heapsmithArena.AlignedAlloc(size, alignment);
 
             /// <summary>Returns a block to the heap; null is a no-op.</summary>
             /// <param name="ptr">A block from this heap, or null.</param>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void Free(void* ptr) => _heapsmithArena.Free(ptr);
 
             /// <summary>Returns a block whose requested size is known: faster, as the size class need not be looked up.</summary>
             /// <param name="ptr">A block from this heap, or null.</param>
             /// <param name="size">The size the block was requested with.</param>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void Free(void* ptr, nuint size) => _heapsmithArena.Free(ptr, size);
 
             /// <summary>The number of bytes usable in a live block: <c>GoodSize</c> of its requested size.</summary>
             /// <param name="ptr">A live block of this heap.</param>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public nuint UsableSize(void* ptr) => _heapsmithArena.UsableSize(ptr);
 
             /// <summary>The size <c>Alloc(size)</c> really provides: the block size of its size class, or the large-block size above <see cref="MaxSmallSize"/>.</summary>
             /// <param name="size">Bytes requested.</param>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public nuint GoodSize(nuint size) => _heapsmithArena.GoodSize(size);
 
             /// <summary>Whether <paramref name="ptr"/> points at a block (live or freed) of this heap.</summary>
             /// <param name="ptr">Any pointer.</param>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public bool Owns(void* ptr) => _heapsmithArena.Owns(ptr);
 
             /// <summary>Allocates uninitialised room for <paramref name="count"/> values of <typeparamref name="T"/>.</summary>
@@ -96,7 +96,7 @@ namespace Game.Frames
             /// <param name="count">Number of values.</param>
             /// <returns>The block; free it with <c>Free</c>.</returns>
             /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had, or <c>count * sizeof(T)</c> overflows.</exception>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public T* Alloc<T>(nuint count = 1)
                 where T : unmanaged
             {
@@ -109,20 +109,20 @@ namespace Game.Frames
             }
 
             /// <summary>A snapshot of this heap's counters.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public global::Heapsmith.HeapStats GetStats() => _heapsmithArena.GetStats();
 
             /// <summary>Returns every free page of this heap to the OS now, without waiting for the purge delay.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public void Trim() => _heapsmithArena.Trim();
 
             /// <summary>Returns all of this heap's memory to the OS at once; no block of it may be used afterwards.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public void Dispose() => _heapsmithArena.Dispose();
 
             /// <summary>The compile-time description of this heap that the engine is specialised on: constants and constant tables only.</summary>
             [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "0.1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             internal readonly struct Spec : global::Heapsmith.IHeapSpec
             {
                 /// <summary>The heap's name in messages.</summary>
