@@ -204,4 +204,32 @@ public class GeneratorTests
         Assert.Equal(3, output.SyntaxTrees.Count());
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
+
+    [Theory]
+    [InlineData("public static partial class")]
+    [InlineData("public partial class")]
+    [InlineData("internal partial struct")]
+    [InlineData("public readonly partial struct")]
+    [InlineData("public ref partial struct")]
+    [InlineData("public partial record")]
+    [InlineData("public partial record class")]
+    [InlineData("public partial record struct")]
+    [InlineData("public partial interface")]
+    [InlineData("public abstract partial class")]
+    public void Heap_nested_in_any_kind_of_partial_type_compiles(string containing)
+    {
+        var run = GeneratorHarness.Run($$"""
+            using Heapsmith;
+            namespace Game;
+            {{containing}} Outer
+            {
+                [HeapConfig] public static partial class Heap { }
+                [HeapConfig] internal sealed partial class Arena { }
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputDiagnostics);
+        Assert.Equal(2, run.Result.GeneratedSources.Length);
+    }
 }
