@@ -26,6 +26,9 @@ public sealed partial class HeapGenerator
         /// <summary>Members the generator emits on instance heaps only.</summary>
         public static readonly ImmutableArray<string> GeneratedInstanceMembers = ImmutableArray.Create("Dispose", Emitter.ArenaFieldName);
 
+        /// <summary>The plan of the default configuration, used by stand-ins.</summary>
+        private static readonly SizeClassPlan DefaultPlan = SizeClassPlanner.Plan(HeapConfig.Default, out _)!;
+
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration
@@ -45,24 +48,36 @@ public sealed partial class HeapGenerator
             var diagnostics = new List<DiagnosticInfo>();
             var classLocation = declaration.Identifier.GetLocation();
             CheckClassShape(type, context.SemanticModel.Compilation, classLocation, diagnostics, cancellationToken);
+            var shapeIsValid = diagnostics.Count == 0;
             var config = ConfigReader.Read(attribute, attributeSyntax, type.IsStatic, type.ToDisplayString(), diagnostics, cancellationToken);
 
             var typeInfo = TypeInfoOf(type);
             var identity = new HeapIdentity(typeInfo.Namespace, type.Name, typeInfo.FullName, LocationInfo.From(classLocation));
+            if (!shapeIsValid)
+            {
+                return new ParseResult(null, diagnostics.ToEquatableArray(), identity); // no partial can be added to this class
+            }
+
             if (config is null || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
             {
-                return new ParseResult(null, diagnostics.ToEquatableArray(), identity);
+                return new ParseResult(StandIn(typeInfo), diagnostics.ToEquatableArray(), identity);
             }
 
             var plan = SizeClassPlanner.Plan(config.Config, out var error);
             if (plan is null)
             {
                 diagnostics.Add(ConfigReader.PlanDiagnostic(error!, config));
-                return new ParseResult(null, diagnostics.ToEquatableArray(), identity);
+                return new ParseResult(StandIn(typeInfo), diagnostics.ToEquatableArray(), identity);
             }
 
             return new ParseResult(new HeapSpec(typeInfo, config.Config, plan), diagnostics.ToEquatableArray(), identity);
         }
+
+        /// <summary>
+        /// The heap with the default configuration, emitted while the [HeapConfig] has errors: the
+        /// build fails on the HEAP error alone instead of on every use of the heap's members.
+        /// </summary>
+        private static HeapSpec StandIn(HeapTypeInfo typeInfo) => new(typeInfo, HeapConfig.Default, DefaultPlan, IsStandIn: true);
 
         private static bool IsFirstHeapConfig(INamedTypeSymbol type, AttributeData attribute)
         {

@@ -56,7 +56,39 @@ public class DiagnosticTests
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal(argument, underlined);
-        Assert.Empty(run.Result.GeneratedSources);
+        AssertStandIn(run);
+    }
+
+    /// <summary>An invalid configuration still emits the heap (with the defaults), so the HEAP error is the only error.</summary>
+    private static void AssertStandIn(GeneratorRun run)
+    {
+        var source = Assert.Single(run.Result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("// STAND-IN:", source);
+        Assert.Contains("public const int SizeClassCount = 36;", source);
+        Assert.Empty(run.OutputDiagnostics);
+    }
+
+    [Fact]
+    public void A_stand_in_keeps_uses_of_the_heap_compiling()
+    {
+        var run = GeneratorHarness.Run("""
+            using Heapsmith;
+            [HeapConfig(MinBlockSize = 24)]
+            public static unsafe partial class BadHeap { }
+            public static unsafe class User
+            {
+                public static void Use()
+                {
+                    var p = BadHeap.Alloc(16);
+                    BadHeap.Free(p);
+                    var q = BadHeap.Alloc<long>(4);
+                    BadHeap.Free(q);
+                }
+            }
+            """);
+
+        Assert.Equal("HEAP101", Assert.Single(run.GeneratorDiagnostics).Id);
+        AssertStandIn(run);
     }
 
     [Fact]
