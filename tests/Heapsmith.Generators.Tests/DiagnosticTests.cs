@@ -232,13 +232,14 @@ public class DiagnosticTests
     [Fact]
     public void HEAP108_inherited_Dispose_on_an_instance_heap()
     {
-        var (diagnostic, _, _) = Single("""
+        var (diagnostic, underlined, _) = Single("""
             using Heapsmith;
             public class Base { public void Dispose() { } }
             [HeapConfig]
             public partial class Arena : Base { }
             """);
         Assert.Equal("HEAP108", diagnostic.Id);
+        Assert.Equal("Dispose", underlined); // at the inherited member, where the clash is
         Assert.Contains("'Dispose'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -253,6 +254,7 @@ public class DiagnosticTests
         var run = GeneratorHarness.Run(compilation.WithOptions(compilation.Options.WithAllowUnsafe(false)));
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("HEAP109", diagnostic.Id);
+        Assert.Equal("H", Underlined(run, diagnostic));
         Assert.Empty(run.Result.GeneratedSources);
     }
 
