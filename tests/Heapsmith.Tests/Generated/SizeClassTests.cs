@@ -1,3 +1,5 @@
+// GoodSize of heaps declared through the generator: never short, the smallest fitting class for
+// small sizes, explicit lists used as given, large sizes served whole.
 namespace Heapsmith.Tests.Generated;
 
 [HeapConfig]
