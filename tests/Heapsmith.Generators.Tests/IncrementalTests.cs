@@ -89,4 +89,15 @@ public class IncrementalTests
         var heaps = second.TrackedSteps[HeapGenerator.TrackingNames.Heap].SelectMany(s => s.Outputs);
         Assert.All(heaps, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
     }
+
+    [Fact]
+    public void Adding_a_member_to_a_heap_class_does_not_re_emit_it()
+    {
+        var first = GeneratorHarness.Run(HeapA, HeapB);
+        var second = Rerun(first, 0, HeapA.Replace("public static partial class HeapA { }", "public static partial class HeapA { public static int Helper() => 1; }"));
+
+        var heaps = second.TrackedSteps[HeapGenerator.TrackingNames.Heap].SelectMany(s => s.Outputs);
+        Assert.All(heaps, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+        Assert.Contains(second.TrackedSteps[HeapGenerator.TrackingNames.Parse].SelectMany(s => s.Outputs), o => o.Reason != IncrementalStepRunReason.Cached);
+    }
 }
