@@ -1,9 +1,8 @@
+// The defaults and limits of HeapConfigAttribute. The generator cannot reference the runtime (it
+// targets netstandard2.0), so the defaults are repeated here; a test compares the two.
 namespace Heapsmith.Generators;
 
-/// <summary>
-/// The defaults of <c>HeapConfigAttribute</c>. The generator cannot reference the runtime (it
-/// targets netstandard2.0), so they are repeated here; a test compares the two.
-/// </summary>
+/// <summary>Defaults and accepted ranges of the <c>[HeapConfig]</c> properties.</summary>
 internal static class HeapDefaults
 {
     public const string AttributeMetadataName = "Heapsmith.HeapConfigAttribute";
@@ -15,9 +14,32 @@ internal static class HeapDefaults
     public const int SegmentSize = 4 * 1024 * 1024;
     public const int PurgeDelayMs = 10;
 
-    /// <summary>The OS page assumed for large blocks and the page-size lower bound.</summary>
+    /// <summary>The OS page: the smallest page size.</summary>
     public const int OsPageSize = 4096;
 
     /// <summary>Size classes are indexed by a byte.</summary>
     public const int MaxSizeClassCount = 255;
+
+    public const int MinMinBlockSize = 8;
+    public const int MaxMinBlockSize = 4096;
+    public const int MinAlignment = 8;
+    public const int MaxAlignment = 4096;
+    public const int MaxPageSize = 1 << 26;
+    public const int MinSegmentSize = 1 << 16;
+    public const int MaxSegmentSize = 1 << 30;
+    public const int MaxClassesPerDoubling = 16;
+
+    /// <summary>An explicit list's lookup table has one byte per alignment step; this caps it.</summary>
+    public const int MaxLookupTableEntries = 65536;
+
+    /// <summary>A segment with fewer page units spends more than 1/8 of itself on its header unit.</summary>
+    public const int MinPageUnitsPerSegment = 8;
+
+    /// <summary>Values of HeapBackend.</summary>
+    public const int BackendMmap = 0;
+    public const int BackendBrk = 1;
+    public const int BackendNativeMemory = 2;
+
+    /// <summary>HeapChecks.All.</summary>
+    public const int AllChecks = 15;
 }

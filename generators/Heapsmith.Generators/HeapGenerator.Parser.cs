@@ -1,4 +1,7 @@
-using System;
+// The parser: one [HeapConfig] class → a HeapSpec, or diagnostics at the offending argument (or at
+// the class for its shape). Invariants: it never throws on user input (a value the compiler
+// already rejected is skipped), it keeps no symbol or syntax in what it returns, and it plans only
+// a configuration that passed every check, so the emitter never sees an impossible heap.
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -12,57 +15,129 @@ namespace Heapsmith.Generators;
 
 public sealed partial class HeapGenerator
 {
-    /// <summary>
-    /// Turns one [HeapConfig] class into a <see cref="HeapSpec"/> or diagnostics. Never throws on
-    /// user input: a value the compiler already rejected is skipped, an invalid one is reported at
-    /// its argument.
-    /// </summary>
+    /// <summary>Turns one [HeapConfig] class into a <see cref="HeapSpec"/> or diagnostics.</summary>
     internal static class Parser
     {
+        /// <summary>Members the generator emits on every heap class.</summary>
+        public static readonly ImmutableArray<string> GeneratedMembers = ImmutableArray.Create(
+            "SizeClassCount", "MaxSmallSize", "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc",
+            "Free", "UsableSize", "GoodSize", "Owns", "GetStats", "Trim", Emitter.SpecName);
+
+        /// <summary>Members the generator emits on instance heaps only.</summary>
+        public static readonly ImmutableArray<string> GeneratedInstanceMembers = ImmutableArray.Create("Dispose", Emitter.ArenaFieldName);
+
+        /// <summary>The plan of the default configuration, used by stand-ins.</summary>
+        private static readonly SizeClassPlan DefaultPlan = SizeClassPlanner.Plan(HeapConfig.Default, out _)!;
+
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            var diagnostics = new List<DiagnosticInfo>();
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration
+                || type.TypeKind != TypeKind.Class
+                || declaration.Identifier.IsMissing || type.Name.Length == 0)
             {
-                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+                return ParseResult.Nothing; // a class without a name yet: the compiler reports it
             }
 
             var attribute = context.Attributes.FirstOrDefault();
             var attributeSyntax = attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
-
-            if (!IsPartialAll(type, cancellationToken))
+            if (attribute is null || !IsFirstHeapConfig(type, attribute))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HeapClassNotPartial, declaration.Identifier.GetLocation(), type.ToDisplayString()));
+                return ParseResult.Nothing; // a second [HeapConfig] on another part: CS0579, and the first part emits
             }
 
-            if (type.IsGenericType || type.ContainingType is { IsGenericType: true })
+            var diagnostics = new List<DiagnosticInfo>();
+            var classLocation = declaration.Identifier.GetLocation();
+            CheckClassShape(type, context.SemanticModel.Compilation, classLocation, diagnostics, cancellationToken);
+            var shapeIsValid = diagnostics.Count == 0;
+            var config = ConfigReader.Read(attribute, attributeSyntax, type.IsStatic, type.ToDisplayString(), diagnostics, cancellationToken);
+
+            var typeInfo = TypeInfoOf(type);
+            var identity = new HeapIdentity(typeInfo.Namespace, type.Name, typeInfo.FullName, LocationInfo.From(classLocation));
+            if (!shapeIsValid)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericHeapClass, declaration.Identifier.GetLocation(), type.ToDisplayString()));
+                return new ParseResult(null, diagnostics.ToEquatableArray(), identity); // no partial can be added to this class
             }
 
-            var config = ReadConfig(attribute, attributeSyntax, diagnostics, cancellationToken);
-            if (diagnostics.Count > 0 || config is null)
+            if (config is null || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
             {
-                return new ParseResult(null, diagnostics.ToEquatableArray());
+                return new ParseResult(StandIn(typeInfo), diagnostics.ToEquatableArray(), identity);
             }
 
-            var plan = SizeClassPlanner.Plan(config);
-            if (plan.Count > HeapDefaults.MaxSizeClassCount)
+            var plan = SizeClassPlanner.Plan(config.Config, out var error);
+            if (plan is null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManySizeClasses, attributeSyntax?.GetLocation(), plan.Count, HeapDefaults.MaxSizeClassCount));
-                return new ParseResult(null, diagnostics.ToEquatableArray());
+                diagnostics.Add(ConfigReader.PlanDiagnostic(error!, config));
+                return new ParseResult(StandIn(typeInfo), diagnostics.ToEquatableArray(), identity);
             }
 
-            var typeInfo = new HeapTypeInfo(
-                type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty,
-                ContainingTypeDeclarations(type).ToEquatableArray(),
-                type.Name,
-                type.IsStatic,
-                type.ToDisplayString());
-            return new ParseResult(new HeapSpec(typeInfo, config, plan), diagnostics.ToEquatableArray());
+            return new ParseResult(new HeapSpec(typeInfo, config.Config, plan), diagnostics.ToEquatableArray(), identity);
         }
 
-        private static bool IsPartialAll(INamedTypeSymbol type, CancellationToken cancellationToken)
+        /// <summary>
+        /// The heap with the default configuration, emitted while the [HeapConfig] has errors: the
+        /// build fails on the HEAP error alone instead of on every use of the heap's members.
+        /// </summary>
+        private static HeapSpec StandIn(HeapTypeInfo typeInfo) => new(typeInfo, HeapConfig.Default, DefaultPlan, IsStandIn: true);
+
+        private static bool IsFirstHeapConfig(INamedTypeSymbol type, AttributeData attribute)
+        {
+            var first = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == HeapDefaults.AttributeMetadataName);
+            var a = first?.ApplicationSyntaxReference;
+            var b = attribute.ApplicationSyntaxReference;
+            return a is null || b is null || (a.SyntaxTree == b.SyntaxTree && a.Span == b.Span);
+        }
+
+        private static void CheckClassShape(INamedTypeSymbol type, Compilation compilation, Location classLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            var name = type.ToDisplayString();
+            if (FirstNonPartial(type, cancellationToken) is { } notPartial)
+            {
+                var which = SymbolEqualityComparer.Default.Equals(notPartial, type) ? "it" : $"its containing type '{notPartial.ToDisplayString()}'";
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HeapClassNotPartial, classLocation, name, which));
+            }
+
+            if (type.IsGenericType || AnyContaining(type, t => t.IsGenericType))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericHeapClass, classLocation, name));
+            }
+
+            if (type.IsFileLocal || AnyContaining(type, t => t.IsFileLocal))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalHeapClass, classLocation, name));
+            }
+
+            if (compilation.Options is CSharpCompilationOptions { AllowUnsafe: false })
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsafeNotAllowed, classLocation, name));
+            }
+
+            var generated = type.IsStatic ? GeneratedMembers : GeneratedMembers.AddRange(GeneratedInstanceMembers);
+            foreach (var member in generated)
+            {
+                if (FindMember(type, member) is { } existing)
+                {
+                    var location = existing.Locations.FirstOrDefault(l => l.IsInSource) ?? classLocation;
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberCollision, location, name, member));
+                }
+            }
+        }
+
+        /// <summary>A member of the class or of a base class (other than object) with a generated member's name.</summary>
+        private static ISymbol? FindMember(INamedTypeSymbol type, string name)
+        {
+            for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                var member = current.GetMembers(name).FirstOrDefault(m => !m.IsImplicitlyDeclared);
+                if (member is not null)
+                {
+                    return member;
+                }
+            }
+
+            return null;
+        }
+
+        private static INamedTypeSymbol? FirstNonPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
             for (var current = type; current is not null; current = current.ContainingType)
             {
@@ -70,15 +145,31 @@ public sealed partial class HeapGenerator
                     r.GetSyntax(cancellationToken) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
                 if (!partial)
                 {
-                    return false;
+                    return current;
                 }
             }
 
-            return true;
+            return null;
         }
 
-        private static IEnumerable<string> ContainingTypeDeclarations(INamedTypeSymbol type)
+        private static bool AnyContaining(INamedTypeSymbol type, System.Func<INamedTypeSymbol, bool> predicate)
         {
+            for (var current = type.ContainingType; current is not null; current = current.ContainingType)
+            {
+                if (predicate(current))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static HeapTypeInfo TypeInfoOf(INamedTypeSymbol type)
+        {
+            var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n
+                ? string.Join(".", NamespaceParts(n).Select(Escape))
+                : string.Empty;
             var chain = new Stack<string>();
             for (var current = type.ContainingType; current is not null; current = current.ContainingType)
             {
@@ -90,153 +181,24 @@ public sealed partial class HeapGenerator
                     { TypeKind: TypeKind.Interface } => "interface",
                     _ => "class",
                 };
-                chain.Push($"partial {keyword} {current.Name}");
+                chain.Push($"partial {keyword} {Escape(current.Name)}");
             }
 
-            return chain;
+            return new HeapTypeInfo(ns, chain.ToEquatableArray(), type.IsRecord ? "record" : "class", Escape(type.Name), type.IsStatic, type.ToDisplayString());
         }
 
-        private static HeapConfig? ReadConfig(AttributeData? attribute, AttributeSyntax? syntax, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private static IEnumerable<string> NamespaceParts(INamespaceSymbol ns)
         {
-            var minBlockSize = HeapDefaults.MinBlockSize;
-            var maxSmallSize = HeapDefaults.MaxSmallSize;
-            var classesPerDoubling = HeapDefaults.ClassesPerDoubling;
-            var alignment = HeapDefaults.Alignment;
-            var pageSize = HeapDefaults.PageSize;
-            var segmentSize = HeapDefaults.SegmentSize;
-            var threadSafe = true;
-            var backend = 0;
-            var checks = 0;
-            var purgeDelayMs = HeapDefaults.PurgeDelayMs;
-            ImmutableArray<int>? sizeClasses = null;
-
-            if (attribute is null)
+            var parts = new Stack<string>();
+            for (var current = ns; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
             {
-                return null;
+                parts.Push(current.Name);
             }
 
-            foreach (var argument in attribute.NamedArguments)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var value = argument.Value;
-                if (value.Kind == TypedConstantKind.Error)
-                {
-                    continue; // the compiler reports it
-                }
-
-                switch (argument.Key)
-                {
-                    case "MinBlockSize" when value.Value is int v: minBlockSize = v; break;
-                    case "MaxSmallSize" when value.Value is int v: maxSmallSize = v; break;
-                    case "ClassesPerDoubling" when value.Value is int v: classesPerDoubling = v; break;
-                    case "Alignment" when value.Value is int v: alignment = v; break;
-                    case "PageSize" when value.Value is int v: pageSize = v; break;
-                    case "SegmentSize" when value.Value is int v: segmentSize = v; break;
-                    case "ThreadSafe" when value.Value is bool v: threadSafe = v; break;
-                    case "Backend" when value.Value is int v: backend = v; break;
-                    case "Checks" when value.Value is int v: checks = v; break;
-                    case "PurgeDelayMs" when value.Value is int v: purgeDelayMs = v; break;
-                    case "SizeClasses" when value.Kind == TypedConstantKind.Array && !value.IsNull:
-                        sizeClasses = value.Values.Select(e => e.Value is int i ? i : 0).ToImmutableArray();
-                        break;
-                }
-            }
-
-            Location? At(string name) => ArgumentLocation(syntax, name) ?? syntax?.GetLocation();
-            var before = diagnostics.Count;
-
-            RequirePowerOfTwo("MinBlockSize", minBlockSize, 8, 1 << 20, At, diagnostics);
-            RequirePowerOfTwo("Alignment", alignment, 8, 4096, At, diagnostics);
-            RequirePowerOfTwo("PageSize", pageSize, HeapDefaults.OsPageSize, 1 << 26, At, diagnostics);
-            RequirePowerOfTwo("SegmentSize", segmentSize, 1 << 16, 1 << 30, At, diagnostics);
-            if (classesPerDoubling is < 1 or > 16 || !SizeClassPlanner.IsPowerOfTwo(classesPerDoubling))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutOfRange, At("ClassesPerDoubling"), "ClassesPerDoubling", classesPerDoubling, "use 1, 2, 4, 8 or 16"));
-            }
-
-            if (purgeDelayMs < -1)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutOfRange, At("PurgeDelayMs"), "PurgeDelayMs", purgeDelayMs, "use -1 (never), 0 (at once) or a delay in milliseconds"));
-            }
-
-            if (sizeClasses is null && diagnostics.Count == before)
-            {
-                if (maxSmallSize < minBlockSize || maxSmallSize > pageSize / 2)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutOfRange, At("MaxSmallSize"), "MaxSmallSize", maxSmallSize,
-                        $"it must lie between MinBlockSize ({minBlockSize}) and half the PageSize ({pageSize / 2}) so a page holds at least two blocks"));
-                }
-            }
-
-            if (sizeClasses is { } list)
-            {
-                var problem = SizeClassListProblem(list, alignment, pageSize);
-                if (problem is not null)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidSizeClasses, At("SizeClasses"), problem));
-                }
-                else
-                {
-                    maxSmallSize = list[list.Length - 1];
-                }
-            }
-
-            if (pageSize > segmentSize && diagnostics.Count == before)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutOfRange, At("PageSize"), "PageSize", pageSize, $"it must not exceed SegmentSize ({segmentSize})"));
-            }
-
-            return new HeapConfig(
-                minBlockSize, maxSmallSize, classesPerDoubling,
-                (sizeClasses ?? ImmutableArray<int>.Empty).ToEquatableArray(), sizeClasses is not null,
-                alignment, pageSize, segmentSize, threadSafe, backend, checks, purgeDelayMs);
+            return parts;
         }
 
-        private static string? SizeClassListProblem(ImmutableArray<int> list, int alignment, int pageSize)
-        {
-            if (list.Length == 0)
-            {
-                return "the list is empty; give at least one size or leave SizeClasses out";
-            }
-
-            for (var i = 0; i < list.Length; i++)
-            {
-                if (list[i] <= 0 || list[i] % alignment != 0)
-                {
-                    return $"{list[i]} (at index {i}) is not a positive multiple of the alignment ({alignment})";
-                }
-
-                if (i > 0 && list[i] <= list[i - 1])
-                {
-                    return $"{list[i]} (at index {i}) does not exceed {list[i - 1]}; sizes must be strictly ascending";
-                }
-            }
-
-            if (list[list.Length - 1] > pageSize / 2)
-            {
-                return $"the largest size {list[list.Length - 1]} exceeds half the PageSize ({pageSize / 2}), so a page could not hold two blocks";
-            }
-
-            return null;
-        }
-
-        private static void RequirePowerOfTwo(string name, int value, int min, int max, Func<string, Location?> at, List<DiagnosticInfo> diagnostics)
-        {
-            if (value < min || value > max)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutOfRange, at(name), name, value, $"it must lie between {min} and {max}"));
-            }
-            else if (!SizeClassPlanner.IsPowerOfTwo(value))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPowerOfTwo, at(name), name, value, SizeClassPlanner.NextPowerOfTwo(value)));
-            }
-        }
-
-        /// <summary>The location of <c>Name = value</c> in the attribute, so the error underlines the argument.</summary>
-        private static Location? ArgumentLocation(AttributeSyntax? syntax, string name)
-        {
-            var argument = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
-            return argument?.GetLocation();
-        }
+        private static string Escape(string identifier) =>
+            SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
     }
 }

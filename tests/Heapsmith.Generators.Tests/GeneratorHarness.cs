@@ -1,7 +1,8 @@
+// Runs the generator in process over source text compiled against the net8.0 reference assemblies
+// and the runtime assembly, with step tracking on, and exposes what it produced.
 using System.Collections.Immutable;
 using System.Linq;
 using Basic.Reference.Assemblies;
-using Heapsmith.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -10,7 +11,7 @@ namespace Heapsmith.Generators.Tests;
 /// <summary>Runs the generator over source text against net8.0 references and the runtime assembly.</summary>
 internal static class GeneratorHarness
 {
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Parse);
 
     public static CSharpCompilation Compile(params string[] sources) =>
         CSharpCompilation.Create(
@@ -19,14 +20,17 @@ internal static class GeneratorHarness
             Net80.References.All.Add(MetadataReference.CreateFromFile(typeof(HeapConfigAttribute).Assembly.Location)),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorRun Run(params string[] sources)
-    {
-        var compilation = Compile(sources);
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+    public static GeneratorDriver CreateDriver() =>
+        CSharpGeneratorDriver.Create(
             new[] { new HeapGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
-        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+
+    public static GeneratorRun Run(params string[] sources) => Run(Compile(sources));
+
+    public static GeneratorRun Run(Compilation compilation)
+    {
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         return new GeneratorRun(driver, compilation, output, generatorDiagnostics);
     }
 }

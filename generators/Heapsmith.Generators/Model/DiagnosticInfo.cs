@@ -1,3 +1,5 @@
+// A diagnostic as equatable data (descriptor, location as LocationInfo, message arguments as
+// strings), so parse results can be cached and compared; turned into a Diagnostic only when reported.
 using System.Linq;
 using Microsoft.CodeAnalysis;
 

@@ -1,3 +1,5 @@
+// An immutable array with value equality: the one collection type in the generator's models, so a
+// model holding a list compares by content and the incremental pipeline can tell nothing changed.
 using System;
 using System.Collections;
 using System.Collections.Generic;

@@ -1,3 +1,5 @@
+// A source location as plain data (path, span, line span): diagnostics keep where they point
+// without holding a syntax tree, which would defeat caching and keep old compilations alive.
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
