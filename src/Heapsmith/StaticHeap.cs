@@ -20,6 +20,9 @@ public static unsafe class StaticHeap<TSpec>
     /// <summary>The one heap of a spec that is not thread safe (created on first use).</summary>
     private static ThreadHeap* s_single;
 
+    /// <summary>The heap core (tests look at its thread heaps).</summary>
+    internal static HeapCore<TSpec> Core => s_core;
+
     private static ThreadHeap* CurrentHeap
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -260,6 +260,16 @@ internal sealed unsafe partial class HeapCore<TSpec>
         _abandonedCount++;
     }
 
+    /// <summary>Thread heaps registered and not yet abandoned (tests watch abandonment with it).</summary>
+    public int RegisteredHeaps
+    {
+        get
+        {
+            using var scope = Lock();
+            return _threads.Count;
+        }
+    }
+
     /// <summary>Counts a free made by a thread that has no heap of its own.</summary>
     public void CountHeaplessFree()
     {

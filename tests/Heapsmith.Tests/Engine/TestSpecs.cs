@@ -154,6 +154,8 @@ public sealed class ArenaSpecParameters : DefaultParameters;
 
 public sealed class TrimSpecParameters : DefaultParameters;
 
+public sealed class FinalizerSpecParameters : DefaultParameters;
+
 /// <summary>Small pages (4 KiB units, 1 MiB segments), so the header spans several units and runs are many.</summary>
 public sealed class FineSpecParameters : ISpecParameters
 {
