@@ -51,6 +51,9 @@ internal static unsafe class SmallAlloc<TSpec>
     /// <summary>Frees a block of a page another thread owns (or an abandoned page): one CAS.</summary>
     public static void FreeRemote(Page* page, void* block)
     {
+        // The owner is read while the block is still counted as in use, so the page cannot be
+        // freed (nor its segment unmapped) under this read; after the push it could be.
+        var owner = (ThreadHeap*)Volatile.Read(ref *(nint*)&page->Heap);
         ref var head = ref page->ThreadFree;
         nint seen;
         do
@@ -60,13 +63,11 @@ internal static unsafe class SmallAlloc<TSpec>
         }
         while (Interlocked.CompareExchange(ref head, (nint)block, seen) != seen);
 
-        if (seen == 0)
+        // First pending free of the page: tell the owner to look at its full pages. Thread heaps
+        // of a static heap are recycled, never unmapped, so a stale owner is harmless.
+        if (seen == 0 && owner != null)
         {
-            var owner = (ThreadHeap*)Volatile.Read(ref *(nint*)&page->Heap);
-            if (owner != null)
-            {
-                Volatile.Write(ref owner->ThreadFreePending, 1);
-            }
+            Volatile.Write(ref owner->ThreadFreePending, 1);
         }
     }
 
