@@ -19,6 +19,9 @@ internal static unsafe class SmallAlloc<TSpec>
     /// <summary>Bytes carved from a page's untouched part at a time (one OS page), so a page is touched lazily.</summary>
     private const int ExtendBytes = 4096;
 
+    /// <summary>Slow paths between unprompted looks at the full pages (a power of two).</summary>
+    private const int RescueInterval = 64;
+
     /// <summary>Pops a block of class <paramref name="sizeClass"/> from the heap's direct page, or returns null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* TryPop(ThreadHeap* heap, int sizeClass)
@@ -64,7 +67,8 @@ internal static unsafe class SmallAlloc<TSpec>
         while (Interlocked.CompareExchange(ref head, (nint)block, seen) != seen);
 
         // First pending free of the page: tell the owner to look at its full pages. Thread heaps
-        // of a static heap are recycled, never unmapped, so a stale owner is harmless.
+        // of a static heap are recycled, never unmapped, so a stale owner only gets a spurious hint
+        // (and the real owner finds the page on its periodic look at its full pages).
         if (seen == 0 && owner != null)
         {
             Volatile.Write(ref owner->ThreadFreePending, 1);
@@ -97,7 +101,9 @@ internal static unsafe class SmallAlloc<TSpec>
 
     private static Page* FindPageWithFreeBlock(HeapCore<TSpec> core, ThreadHeap* heap, int sizeClass)
     {
-        if (TSpec.ThreadSafe && Volatile.Read(ref heap->ThreadFreePending) != 0)
+        // The hint is the usual trigger; every RescueInterval-th slow path also looks without it,
+        // so a hint lost to a page changing owner under a remote free strands nothing for long.
+        if (TSpec.ThreadSafe && (Volatile.Read(ref heap->ThreadFreePending) != 0 || (++heap->SlowPaths & (RescueInterval - 1)) == 0))
         {
             RescueFullPages(heap);
         }

@@ -35,6 +35,9 @@ internal unsafe struct ThreadHeap
     /// <summary>Bumped each time the heap is recycled, so a stale exit sentinel cannot abandon a new owner.</summary>
     public int Generation;
 
+    /// <summary>Allocation slow paths taken (paces the unprompted look at full pages).</summary>
+    public int SlowPaths;
+
     /// <summary>Bytes of the heap's memory (for releasing arena heaps).</summary>
     public int MemorySize;
 

@@ -19,6 +19,8 @@ public interface ISpecParameters
     static abstract bool ThreadSafe { get; }
 
     static abstract int PurgeDelayMs { get; }
+
+    static virtual HeapBackend Backend => HeapBackend.NativeMemory;
 }
 
 /// <summary>Size-class tables computed from the parameters.</summary>
@@ -82,7 +84,7 @@ public sealed class SpecTables
     public byte[] ClassOf { get; }
 }
 
-/// <summary>A spec built from <typeparamref name="TParameters"/>; NativeMemory backend, no checks.</summary>
+/// <summary>A spec built from <typeparamref name="TParameters"/>; NativeMemory backend unless the parameters say otherwise, no checks.</summary>
 public readonly struct TestSpec<TParameters> : IHeapSpec
     where TParameters : ISpecParameters
 {
@@ -104,7 +106,7 @@ public readonly struct TestSpec<TParameters> : IHeapSpec
 
     public static bool ThreadSafe => TParameters.ThreadSafe;
 
-    public static HeapBackend Backend => HeapBackend.NativeMemory;
+    public static HeapBackend Backend => TParameters.Backend;
 
     public static HeapChecks Checks => HeapChecks.None;
 
@@ -182,4 +184,36 @@ public sealed class SingleThreadSpecParameters : ISpecParameters
     public static bool ThreadSafe => false;
 
     public static int PurgeDelayMs => -1;
+}
+
+/// <summary>The default geometry on the mmap backend.</summary>
+public sealed class MmapSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 10;
+
+    public static HeapBackend Backend => HeapBackend.Mmap;
+}
+
+/// <summary>The default geometry on the brk backend.</summary>
+public sealed class BrkSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 10;
+
+    public static HeapBackend Backend => HeapBackend.Brk;
 }
