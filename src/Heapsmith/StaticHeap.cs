@@ -1,99 +1,165 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using Heapsmith.Engine;
 
 namespace Heapsmith;
 
-// PLACEHOLDER (foundation only): the contract the generated code calls. The engine issue replaces
-// the bodies with the segment/page/thread-heap engine behind these exact signatures.
+// The process-wide heap of a spec: generated static heaps forward here. Thread-safe specs give each
+// thread its own thread heap (a [ThreadStatic] pointer); others use one heap and no atomics.
+// Alloc and Free of small blocks are inlined fast paths (a free-list pop / push on the calling
+// thread's page); everything else goes to the engine's generic paths (Heapsmith.Engine).
+
 /// <summary>The process-wide heap described by <typeparamref name="TSpec"/>; generated static heaps forward here.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class StaticHeap<TSpec>
     where TSpec : struct, IHeapSpec
 {
-    private const int HeaderSize = 16;
+    private static readonly HeapCore<TSpec> s_core = new();
+
+    /// <summary>The one heap of a spec that is not thread safe (created on first use).</summary>
+    private static ThreadHeap* s_single;
+
+    /// <summary>The heap core (tests look at its thread heaps).</summary>
+    internal static HeapCore<TSpec> Core => s_core;
+
+    private static ThreadHeap* CurrentHeap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TSpec.ThreadSafe ? ThreadHeaps<TSpec>.Current : s_single;
+    }
 
     /// <summary>Allocates a block of at least <paramref name="size"/> bytes; throws <see cref="OutOfMemoryException"/>.</summary>
-    public static void* Alloc(nuint size) => TryAlloc(size) is var p && p != null ? p : throw new OutOfMemoryException();
-
-    /// <summary>Allocates a block of at least <paramref name="size"/> bytes, or returns null.</summary>
-    public static void* TryAlloc(nuint size)
-    {
-        var usable = GoodSize(size);
-        var raw = (byte*)NativeMemory.AlignedAlloc(usable + HeaderSize, HeaderSize);
-        if (raw == null)
-        {
-            return null;
-        }
-
-        *(nuint*)raw = usable;
-        return raw + HeaderSize;
-    }
-
-    /// <summary>Allocates <paramref name="count"/> × <paramref name="size"/> zeroed bytes.</summary>
-    public static void* AllocZeroed(nuint count, nuint size)
-    {
-        var bytes = checked(count * size);
-        var p = Alloc(bytes);
-        NativeMemory.Clear(p, bytes);
-        return p;
-    }
-
-    /// <summary>Resizes a block, keeping its contents.</summary>
-    public static void* Realloc(void* ptr, nuint newSize)
-    {
-        if (ptr == null)
-        {
-            return Alloc(newSize);
-        }
-
-        var q = Alloc(newSize);
-        Buffer.MemoryCopy(ptr, q, newSize, Math.Min(newSize, UsableSize(ptr)));
-        Free(ptr);
-        return q;
-    }
-
-    /// <summary>Allocates a block aligned to <paramref name="alignment"/>.</summary>
-    public static void* AlignedAlloc(nuint size, nuint alignment) =>
-        alignment <= (nuint)TSpec.Alignment ? Alloc(size) : throw new NotSupportedException("placeholder engine");
-
-    /// <summary>Frees a block; null is a no-op.</summary>
-    public static void Free(void* ptr)
-    {
-        if (ptr != null)
-        {
-            NativeMemory.AlignedFree((byte*)ptr - HeaderSize);
-        }
-    }
-
-    /// <summary>Frees a block whose requested size is known.</summary>
-    public static void Free(void* ptr, nuint size) => Free(ptr);
-
-    /// <summary>The usable size of a live block.</summary>
-    public static nuint UsableSize(void* ptr) => *(nuint*)((byte*)ptr - HeaderSize);
-
-    /// <summary>The size <c>Alloc(size)</c> provides.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nuint GoodSize(nuint size)
+    public static void* Alloc(nuint size)
     {
         if (size <= (nuint)TSpec.MaxSmallSize)
         {
-            return (nuint)TSpec.BlockSize(TSpec.SizeClassOf(size));
+            var heap = CurrentHeap;
+            if (heap != null)
+            {
+                var block = SmallAlloc<TSpec>.TryPop(heap, TSpec.SizeClassOf(size));
+                if (block != null)
+                {
+                    return block;
+                }
+            }
         }
 
-        const nuint osPageMask = 4095;
-        return size > (nuint.MaxValue & ~osPageMask) ? size : (size + osPageMask) & ~osPageMask;
+        return AllocGeneric(size);
     }
 
+    /// <summary>Allocates a block of at least <paramref name="size"/> bytes, or returns null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* TryAlloc(nuint size)
+    {
+        if (size <= (nuint)TSpec.MaxSmallSize)
+        {
+            var heap = CurrentHeap;
+            if (heap != null)
+            {
+                var block = SmallAlloc<TSpec>.TryPop(heap, TSpec.SizeClassOf(size));
+                if (block != null)
+                {
+                    return block;
+                }
+            }
+        }
+
+        return TryAllocGeneric(size);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void* AllocGeneric(nuint size)
+    {
+        var block = TryAllocGeneric(size);
+        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(size);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void* TryAllocGeneric(nuint size)
+    {
+        var heap = HeapForAlloc();
+        return heap == null ? null : HeapApi<TSpec>.TryAlloc(s_core, heap, size);
+    }
+
+    /// <summary>The calling thread's heap, made if it has none yet; null when the OS refuses.</summary>
+    private static ThreadHeap* HeapForAlloc()
+    {
+        var heap = CurrentHeap;
+        if (heap != null)
+        {
+            return heap;
+        }
+
+        if (TSpec.ThreadSafe)
+        {
+            return ThreadHeaps<TSpec>.CreateCurrent(s_core);
+        }
+
+        s_single = s_core.CreateThreadHeap(null);
+        return s_single;
+    }
+
+    /// <summary>Allocates <paramref name="count"/> × <paramref name="size"/> zeroed bytes.</summary>
+    public static void* AllocZeroed(nuint count, nuint size) =>
+        HeapApi<TSpec>.AllocZeroed(s_core, HeapForAllocOrThrow(count * size), count, size);
+
+    /// <summary>Resizes a block, keeping its contents.</summary>
+    public static void* Realloc(void* ptr, nuint newSize) =>
+        ptr == null ? Alloc(newSize) : HeapApi<TSpec>.Realloc(s_core, HeapForAllocOrThrow(newSize), ptr, newSize);
+
+    /// <summary>Allocates a block aligned to <paramref name="alignment"/>.</summary>
+    public static void* AlignedAlloc(nuint size, nuint alignment) =>
+        HeapApi<TSpec>.AlignedAlloc(s_core, HeapForAllocOrThrow(size), size, alignment);
+
+    private static ThreadHeap* HeapForAllocOrThrow(nuint size)
+    {
+        var heap = HeapForAlloc();
+        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(size);
+    }
+
+    /// <summary>Frees a block; null is a no-op.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(void* ptr)
+    {
+        var page = SegmentLayout<TSpec>.PageOf(ptr);
+        var heap = CurrentHeap;
+        if (page != null && heap != null && page->Heap == heap)
+        {
+            SmallAlloc<TSpec>.FreeLocal(s_core, heap, page, ptr);
+            return;
+        }
+
+        HeapApi<TSpec>.Free(s_core, heap, ptr, page);
+    }
+
+    /// <summary>Frees a block whose requested size is known.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(void* ptr, nuint size) => Free(ptr);
+
+    /// <summary>The usable size of a live block.</summary>
+    public static nuint UsableSize(void* ptr) => HeapApi<TSpec>.UsableSize(s_core, ptr);
+
+    /// <summary>The size <c>Alloc(size)</c> provides.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nuint GoodSize(nuint size) => HeapCore<TSpec>.GoodSize(size);
+
     /// <summary>Whether the block belongs to this heap.</summary>
-    public static bool Owns(void* ptr) => false;
+    public static bool Owns(void* ptr) => HeapApi<TSpec>.Owns(s_core, ptr);
 
     /// <summary>The heap's counters.</summary>
-    public static HeapStats GetStats() => default;
+    public static HeapStats GetStats() => s_core.GetStats();
 
-    /// <summary>Returns free pages to the OS.</summary>
+    /// <summary>Returns free pages to the OS: the calling thread's empty pages, then every free span.</summary>
     public static void Trim()
     {
+        var heap = CurrentHeap;
+        if (heap != null)
+        {
+            SmallAlloc<TSpec>.ReleaseEmptyPages(s_core, heap);
+        }
+
+        s_core.Trim();
     }
 }

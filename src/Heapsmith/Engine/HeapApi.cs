@@ -1,0 +1,250 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Heapsmith.Engine;
+
+// The generic (non-fast-path) operations shared by the static heap and arenas: dispatch by size to
+// small pages, large runs and huge mappings; zeroed and aligned allocation; realloc with in-place
+// growth and shrinking; free of any block; usable size and ownership through the segment map.
+//
+// Foreign pointers (checks off): a pointer outside every segment of this heap type, or in a
+// segment of another heap of the same type (an arena vs the static heap, or two arenas), is
+// ignored by Free, owned by no one (Owns false, UsableSize 0), and rejected by Realloc with an
+// ArgumentException, since its contents cannot be copied safely. Neither heap is touched.
+internal static unsafe class HeapApi<TSpec>
+    where TSpec : struct, IHeapSpec
+{
+    /// <summary>Allocates <paramref name="size"/> bytes on <paramref name="heap"/> (not null); null when the OS refuses.</summary>
+    public static void* TryAlloc(HeapCore<TSpec> core, ThreadHeap* heap, nuint size)
+    {
+        if (size <= (nuint)TSpec.MaxSmallSize)
+        {
+            return SmallAlloc<TSpec>.AllocClass(core, heap, TSpec.SizeClassOf(size));
+        }
+
+        return size <= SegmentLayout<TSpec>.LargeMax
+            ? core.TryAllocLarge(size, out _)
+            : core.TryAllocHuge(size, (nuint)TSpec.Alignment);
+    }
+
+    /// <summary>calloc: overflow-checked, zeroed; memory known to be zero is not cleared again.</summary>
+    public static void* AllocZeroed(HeapCore<TSpec> core, ThreadHeap* heap, nuint count, nuint size)
+    {
+        if (size != 0 && count > nuint.MaxValue / size)
+        {
+            throw new OutOfMemoryException($"{TSpec.Name}: {count} x {size} bytes overflows the address space.");
+        }
+
+        var total = count * size;
+        void* block;
+        if (total <= (nuint)TSpec.MaxSmallSize)
+        {
+            block = SmallAlloc<TSpec>.AllocClass(core, heap, TSpec.SizeClassOf(total));
+            if (block != null)
+            {
+                NativeMemory.Clear(block, total);
+            }
+        }
+        else if (total <= SegmentLayout<TSpec>.LargeMax)
+        {
+            block = core.TryAllocLarge(total, out var zero);
+            if (block != null && !zero)
+            {
+                NativeMemory.Clear(block, total);
+            }
+        }
+        else
+        {
+            // A huge mapping is fresh from the OS: zero already.
+            block = core.TryAllocHuge(total, (nuint)TSpec.Alignment);
+        }
+
+        return block != null ? block : throw OutOfMemory(total);
+    }
+
+    /// <summary>
+    /// A block aligned to <paramref name="alignment"/>: a small class whose block size is a multiple
+    /// of it (page units are aligned, so every block of such a page is), else a large run (unit
+    /// aligned), else a huge mapping aligned as asked. Blocks always start where Free expects them.
+    /// </summary>
+    public static void* AlignedAlloc(HeapCore<TSpec> core, ThreadHeap* heap, nuint size, nuint alignment)
+    {
+        if (alignment == 0 || (alignment & (alignment - 1)) != 0)
+        {
+            throw new ArgumentException($"Alignment {alignment} is not a power of two.", nameof(alignment));
+        }
+
+        void* block = null;
+        if (alignment <= (nuint)TSpec.Alignment)
+        {
+            block = TryAlloc(core, heap, size);
+        }
+        else if (size <= (nuint)TSpec.MaxSmallSize && alignment <= SegmentLayout<TSpec>.UnitSize && FirstAlignedClass(size, alignment) is var c and >= 0)
+        {
+            block = SmallAlloc<TSpec>.AllocClass(core, heap, c);
+        }
+        else if (alignment <= SegmentLayout<TSpec>.UnitSize && LargeGoodSize(size) <= SegmentLayout<TSpec>.LargeMax)
+        {
+            block = core.TryAllocLarge(LargeGoodSize(size), out _);
+        }
+        else
+        {
+            block = core.TryAllocHuge(size, alignment);
+        }
+
+        return block != null ? block : throw OutOfMemory(size);
+    }
+
+    private static nuint LargeGoodSize(nuint size) => size <= (nuint)TSpec.MaxSmallSize ? (nuint)TSpec.MaxSmallSize + 1 : size;
+
+    private static int FirstAlignedClass(nuint size, nuint alignment)
+    {
+        for (var c = TSpec.SizeClassOf(size); c < TSpec.SizeClassCount; c++)
+        {
+            if (((nuint)TSpec.BlockSize(c) & (alignment - 1)) == 0)
+            {
+                return c;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Frees any block of this heap; <paramref name="page"/> is PageOf(p); <paramref name="heap"/> may be null.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Free(HeapCore<TSpec> core, ThreadHeap* heap, void* p, Page* page)
+    {
+        if (page == null || SegmentLayout<TSpec>.SegmentOfDescriptor(page)->HeapId != core.Id)
+        {
+            return; // Null, or not a block of this heap: ignored (Checks.Ownership reports it).
+        }
+
+        switch (page->Kind)
+        {
+            case PageKind.Small:
+                if (heap != null && page->Heap == heap)
+                {
+                    SmallAlloc<TSpec>.FreeLocal(core, heap, page, p);
+                }
+                else if (TSpec.ThreadSafe)
+                {
+                    SmallAlloc<TSpec>.FreeRemote(page, p);
+                    if (heap != null)
+                    {
+                        heap->Frees++;
+                    }
+                    else
+                    {
+                        core.CountHeaplessFree();
+                    }
+                }
+
+                break;
+            case PageKind.Large:
+                core.FreeLarge(page);
+                break;
+            case PageKind.Huge:
+                core.FreeHuge(page);
+                break;
+            default:
+                break; // A free span or the header: a double free or a bad pointer, ignored.
+        }
+    }
+
+    /// <summary>Resizes a block, in place when it can; throws <see cref="OutOfMemoryException"/> leaving the block intact.</summary>
+    public static void* Realloc(HeapCore<TSpec> core, ThreadHeap* heap, void* p, nuint newSize)
+    {
+        var page = BlockPage(core, p);
+        if (page == null)
+        {
+            throw new ArgumentException($"{TSpec.Name}: 0x{(nuint)p:x} is not a block of this heap.", nameof(p));
+        }
+
+        var usable = page->BlockSize;
+        var good = HeapCore<TSpec>.GoodSize(newSize);
+        switch (page->Kind)
+        {
+            case PageKind.Small:
+                if (newSize <= usable && (newSize >= usable / 2 || good == usable))
+                {
+                    return p;
+                }
+
+                break;
+            case PageKind.Large:
+                if (newSize > (nuint)TSpec.MaxSmallSize && newSize <= SegmentLayout<TSpec>.LargeMax && core.TryResizeLarge(page, newSize))
+                {
+                    return p;
+                }
+
+                break;
+            default:
+                var capacity = HeapCore<TSpec>.HugeCapacity(page);
+                if (newSize > SegmentLayout<TSpec>.LargeMax && good <= capacity && good >= capacity / 2)
+                {
+                    page->BlockSize = good;
+                    return p;
+                }
+
+                break;
+        }
+
+        var moved = TryAlloc(core, heap, newSize);
+        if (moved == null)
+        {
+            throw OutOfMemory(newSize);
+        }
+
+        Buffer.MemoryCopy(p, moved, newSize, newSize < usable ? newSize : usable);
+        Free(core, heap, p, page);
+        return moved;
+    }
+
+    /// <summary>The usable size of a block of this heap; 0 for any other pointer.</summary>
+    public static nuint UsableSize(HeapCore<TSpec> core, void* p)
+    {
+        var page = BlockPage(core, p);
+        return page != null ? page->BlockSize : 0;
+    }
+
+    /// <summary>Whether <paramref name="p"/> is the start of a block (live or freed) of this heap.</summary>
+    public static bool Owns(HeapCore<TSpec> core, void* p)
+    {
+        var page = BlockPage(core, p);
+        if (page == null)
+        {
+            return false;
+        }
+
+        if (page->Kind != PageKind.Small)
+        {
+            return p == page->Start;
+        }
+
+        var offset = (nuint)p - (nuint)page->Start;
+        if (offset >= (nuint)page->Reserved * page->BlockSize)
+        {
+            return false;
+        }
+
+        var index = ((ulong)offset * TSpec.BlockIndexMultiplier(page->SizeClass)) >> TSpec.BlockIndexShift;
+        return index * page->BlockSize == offset;
+    }
+
+    /// <summary>The page of a block of this heap (small page, large run, huge), or null.</summary>
+    private static Page* BlockPage(HeapCore<TSpec> core, void* p)
+    {
+        var page = SegmentLayout<TSpec>.PageOf(p);
+        if (page == null || SegmentLayout<TSpec>.SegmentOfDescriptor(page)->HeapId != core.Id)
+        {
+            return null;
+        }
+
+        return page->Kind is PageKind.Small or PageKind.Large or PageKind.Huge ? page : null;
+    }
+
+    /// <summary>The exception for an allocation the OS refused.</summary>
+    public static OutOfMemoryException OutOfMemory(nuint size) =>
+        new($"{TSpec.Name}: out of memory allocating {size} bytes.");
+}

@@ -1,0 +1,325 @@
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace Heapsmith.Engine;
+
+// Small blocks on a thread heap's pages (mimalloc's alloc.c / free.c / page.c for small sizes).
+//
+// Fast paths (inlined into the generated heap): pop the FreeList of the class's direct page; push
+// a block freed by the owner onto its page's LocalFree. No lock, no interlocked operation.
+// Slow paths (never inlined): collect LocalFree and ThreadFree into FreeList, carve more of a page,
+// move full pages aside, take a new page from the heap core.
+//
+// A block on a free list holds the next block's address in its first word. Frees from another
+// thread push onto the page's ThreadFree with one compare-and-swap and, when the list was empty,
+// set the owner's ThreadFreePending hint (a plain store) so the owner looks at its full pages.
+internal static unsafe class SmallAlloc<TSpec>
+    where TSpec : struct, IHeapSpec
+{
+    /// <summary>Bytes carved from a page's untouched part at a time (one OS page), so a page is touched lazily.</summary>
+    private const int ExtendBytes = 4096;
+
+    /// <summary>Slow paths between unprompted looks at the full pages (a power of two).</summary>
+    private const int RescueInterval = 64;
+
+    /// <summary>Pops a block of class <paramref name="sizeClass"/> from the heap's direct page, or returns null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* TryPop(ThreadHeap* heap, int sizeClass)
+    {
+        var page = ThreadHeap.Direct(heap)[sizeClass];
+        var block = page->FreeList;
+        if (block != null)
+        {
+            page->FreeList = *(void**)block;
+            page->Used++;
+            heap->Allocs++;
+        }
+
+        return block;
+    }
+
+    /// <summary>Frees a block of a page the heap owns (the caller checked page->Heap == heap).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void FreeLocal(HeapCore<TSpec> core, ThreadHeap* heap, Page* page, void* block)
+    {
+        *(void**)block = page->LocalFree;
+        page->LocalFree = block;
+        heap->Frees++;
+        if ((--page->Used == 0) | (page->InFull != 0))
+        {
+            FreeLocalSlow(core, heap, page);
+        }
+    }
+
+    /// <summary>Frees a block of a page another thread owns (or an abandoned page): one CAS.</summary>
+    public static void FreeRemote(Page* page, void* block)
+    {
+        // The owner is read while the block is still counted as in use, so the page cannot be
+        // freed (nor its segment unmapped) under this read; after the push it could be.
+        var owner = (ThreadHeap*)Volatile.Read(ref *(nint*)&page->Heap);
+        ref var head = ref page->ThreadFree;
+        nint seen;
+        do
+        {
+            seen = Volatile.Read(ref head);
+            *(nint*)block = seen;
+        }
+        while (Interlocked.CompareExchange(ref head, (nint)block, seen) != seen);
+
+        // First pending free of the page: tell the owner to look at its full pages. Thread heaps
+        // of a static heap are recycled, never unmapped, so a stale owner only gets a spurious hint
+        // (and the real owner finds the page on its periodic look at its full pages).
+        if (seen == 0 && owner != null)
+        {
+            Volatile.Write(ref owner->ThreadFreePending, 1);
+        }
+    }
+
+    /// <summary>Allocates a block of a class whose direct page is empty; null when the OS refuses.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void* AllocSlow(HeapCore<TSpec> core, ThreadHeap* heap, int sizeClass)
+    {
+        var page = FindPageWithFreeBlock(core, heap, sizeClass);
+        if (page == null)
+        {
+            return null;
+        }
+
+        var block = page->FreeList;
+        page->FreeList = *(void**)block;
+        page->Used++;
+        heap->Allocs++;
+        return block;
+    }
+
+    /// <summary>Allocates a block of class <paramref name="sizeClass"/>, fast or slow; null when the OS refuses.</summary>
+    public static void* AllocClass(HeapCore<TSpec> core, ThreadHeap* heap, int sizeClass)
+    {
+        var block = TryPop(heap, sizeClass);
+        return block != null ? block : AllocSlow(core, heap, sizeClass);
+    }
+
+    private static Page* FindPageWithFreeBlock(HeapCore<TSpec> core, ThreadHeap* heap, int sizeClass)
+    {
+        // The hint is the usual trigger; every RescueInterval-th slow path also looks without it,
+        // so a hint lost to a page changing owner under a remote free strands nothing for long.
+        if (TSpec.ThreadSafe && (Volatile.Read(ref heap->ThreadFreePending) != 0 || (++heap->SlowPaths & (RescueInterval - 1)) == 0))
+        {
+            RescueFullPages(heap);
+        }
+
+        ref var queue = ref ThreadHeap.Queues(heap, TSpec.SizeClassCount)[sizeClass];
+        var page = queue.First;
+        while (page != null)
+        {
+            var next = page->Next;
+            if (Refill(page))
+            {
+                if (page != queue.First)
+                {
+                    queue.Remove(page);
+                    queue.PushFront(page);
+                }
+
+                ThreadHeap.Direct(heap)[sizeClass] = page;
+                return page;
+            }
+
+            // No free block: out of the way until a free makes one.
+            queue.Remove(page);
+            page->InFull = 1;
+            heap->Full.PushBack(page);
+            page = next;
+        }
+
+        while (true)
+        {
+            page = core.AcquireSmallPage(heap, sizeClass);
+            if (page == null)
+            {
+                ThreadHeap.Direct(heap)[sizeClass] = &heap->Empty;
+                return null;
+            }
+
+            if (Refill(page))
+            {
+                queue.PushFront(page);
+                ThreadHeap.Direct(heap)[sizeClass] = page;
+                return page;
+            }
+
+            // An adopted page with every block in use.
+            page->InFull = 1;
+            heap->Full.PushBack(page);
+        }
+    }
+
+    /// <summary>Gives a page free blocks from its deferred lists or its untouched part; false when it has none.</summary>
+    private static bool Refill(Page* page)
+    {
+        if (page->FreeList == null)
+        {
+            page->FreeList = page->LocalFree;
+            page->LocalFree = null;
+            CollectThreadFree(page);
+            if (page->FreeList == null && page->Capacity < page->Reserved)
+            {
+                Extend(page);
+            }
+        }
+
+        return page->FreeList != null;
+    }
+
+    /// <summary>Carves up to one OS page of untouched blocks into the free list.</summary>
+    private static void Extend(Page* page)
+    {
+        var size = page->BlockSize;
+        var count = (int)((nuint)ExtendBytes / size);
+        if (count < 1)
+        {
+            count = 1;
+        }
+
+        if (count > page->Reserved - page->Capacity)
+        {
+            count = page->Reserved - page->Capacity;
+        }
+
+        var first = page->Start + ((nuint)page->Capacity * size);
+        var block = first;
+        for (var i = 1; i < count; i++)
+        {
+            var next = block + size;
+            *(void**)block = next;
+            block = next;
+        }
+
+        *(void**)block = page->FreeList;
+        page->FreeList = first;
+        page->Capacity += count;
+    }
+
+    /// <summary>Moves the blocks other threads freed into the free list (owner, adopter or reclaimer only).</summary>
+    public static void CollectThreadFree(Page* page)
+    {
+        if (!TSpec.ThreadSafe || Volatile.Read(ref page->ThreadFree) == 0)
+        {
+            return;
+        }
+
+        var list = (void*)Interlocked.Exchange(ref page->ThreadFree, 0);
+        var count = 1;
+        var tail = list;
+        while (*(void**)tail != null)
+        {
+            tail = *(void**)tail;
+            count++;
+        }
+
+        *(void**)tail = page->FreeList;
+        page->FreeList = list;
+        page->Used -= count;
+    }
+
+    /// <summary>Appends the deferred local frees to the free list (before a page changes hands).</summary>
+    public static void MergeLocalFree(Page* page)
+    {
+        var local = page->LocalFree;
+        if (local == null)
+        {
+            return;
+        }
+
+        var tail = local;
+        while (*(void**)tail != null)
+        {
+            tail = *(void**)tail;
+        }
+
+        *(void**)tail = page->FreeList;
+        page->FreeList = local;
+        page->LocalFree = null;
+    }
+
+    /// <summary>A local free emptied a page or hit a page in the full list.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FreeLocalSlow(HeapCore<TSpec> core, ThreadHeap* heap, Page* page)
+    {
+        var sizeClass = page->SizeClass;
+        ref var queue = ref ThreadHeap.Queues(heap, TSpec.SizeClassCount)[sizeClass];
+        if (page->InFull != 0)
+        {
+            heap->Full.Remove(page);
+            page->InFull = 0;
+            queue.PushBack(page);
+        }
+
+        if (page->Used == 0 && (page != queue.First || page->Next != null))
+        {
+            // Empty and not the only page of its class: back to the core. The last one stays, so
+            // a loop that allocates and frees one block does not take and return a page each time.
+            queue.Remove(page);
+            core.FreeSmallPage(page);
+        }
+
+        var first = queue.First;
+        ThreadHeap.Direct(heap)[sizeClass] = first != null ? first : &heap->Empty;
+    }
+
+    /// <summary>Moves full pages that received thread frees back to their class queues.</summary>
+    private static void RescueFullPages(ThreadHeap* heap)
+    {
+        // Cleared before the scan: a free that lands during it sets the hint again.
+        Volatile.Write(ref heap->ThreadFreePending, 0);
+        var queues = ThreadHeap.Queues(heap, TSpec.SizeClassCount);
+        var page = heap->Full.First;
+        while (page != null)
+        {
+            var next = page->Next;
+            if (Volatile.Read(ref page->ThreadFree) != 0)
+            {
+                heap->Full.Remove(page);
+                page->InFull = 0;
+                queues[page->SizeClass].PushBack(page);
+                if (ThreadHeap.Direct(heap)[page->SizeClass] == &heap->Empty)
+                {
+                    ThreadHeap.Direct(heap)[page->SizeClass] = queues[page->SizeClass].First;
+                }
+            }
+
+            page = next;
+        }
+    }
+
+    /// <summary>Returns every page of the heap with no block in use to the core (Trim).</summary>
+    public static void ReleaseEmptyPages(HeapCore<TSpec> core, ThreadHeap* heap)
+    {
+        var queues = ThreadHeap.Queues(heap, TSpec.SizeClassCount);
+        if (TSpec.ThreadSafe)
+        {
+            RescueFullPages(heap);
+        }
+
+        for (var c = 0; c < TSpec.SizeClassCount; c++)
+        {
+            var page = queues[c].First;
+            while (page != null)
+            {
+                var next = page->Next;
+                MergeLocalFree(page);
+                CollectThreadFree(page);
+                if (page->Used == 0)
+                {
+                    queues[c].Remove(page);
+                    core.FreeSmallPage(page);
+                }
+
+                page = next;
+            }
+
+            var first = queues[c].First;
+            ThreadHeap.Direct(heap)[c] = first != null ? first : &heap->Empty;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Heapsmith.Engine;
+
+// A thread heap: the pages one thread allocates from, by size class. Unmanaged, taken from the OS
+// through the heap core and recycled (never released) for static heaps, so a stale pointer to one
+// (a late hint from another thread) always lands in valid memory.
+//
+// Layout: this struct, then SizeClassCount direct page pointers, then SizeClassCount page queues.
+// Invariants (owner thread only, no locks, no atomics):
+// - Direct[c] is Queues[c].First, or &Empty when the queue is empty, so the alloc fast path needs
+//   no null check: Empty's FreeList is always null.
+// - Queues[c] holds the heap's pages of class c that may have free blocks, the current one first;
+//   Full holds pages found with no free block, until a free makes one available again.
+// - ThreadFreePending is the only field other threads write: set (plain store) after the first
+//   cross-thread free to a page of this heap since the owner last looked.
+
+/// <summary>Per-thread page queues of one heap (or the single heap of an arena / non-thread-safe heap).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ThreadHeap
+{
+    /// <summary>Blocks handed out by this heap's fast and slow paths.</summary>
+    public long Allocs;
+
+    /// <summary>Blocks freed by this heap's thread (its own or others').</summary>
+    public long Frees;
+
+    /// <summary>Set by other threads: some full page of this heap may have thread frees.</summary>
+    public int ThreadFreePending;
+
+    /// <summary>1 while a thread owns the heap; 0 once abandoned or not yet handed out.</summary>
+    public int Live;
+
+    /// <summary>Bumped each time the heap is recycled, so a stale exit sentinel cannot abandon a new owner.</summary>
+    public int Generation;
+
+    /// <summary>Allocation slow paths taken (paces the unprompted look at full pages).</summary>
+    public int SlowPaths;
+
+    /// <summary>Bytes of the heap's memory (for releasing arena heaps).</summary>
+    public int MemorySize;
+
+    /// <summary>Link in the core's list of recycled heaps.</summary>
+    public ThreadHeap* NextFree;
+
+    /// <summary>Pages found full (all classes).</summary>
+    public PageQueue Full;
+
+    /// <summary>The always-empty page every idle Direct entry points to.</summary>
+    public Page Empty;
+
+    /// <summary>Bytes a heap with <paramref name="sizeClassCount"/> classes needs.</summary>
+    public static int BytesFor(int sizeClassCount) => sizeof(ThreadHeap) + (sizeClassCount * (sizeof(Page*) + sizeof(PageQueue)));
+
+    /// <summary>The direct page pointers, indexed by size class.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Page** Direct(ThreadHeap* heap) => (Page**)(heap + 1);
+
+    /// <summary>The page queues, indexed by size class.</summary>
+    public static PageQueue* Queues(ThreadHeap* heap, int sizeClassCount) => (PageQueue*)((Page**)(heap + 1) + sizeClassCount);
+
+    /// <summary>Resets a heap for a new owner; memory must be zero or a previously used heap.</summary>
+    public static void Initialize(ThreadHeap* heap, int sizeClassCount, int memorySize)
+    {
+        var generation = heap->Generation + 1;
+        NativeMemory.Clear(heap, (nuint)BytesFor(sizeClassCount));
+        heap->Generation = generation;
+        heap->MemorySize = memorySize;
+        var direct = Direct(heap);
+        for (var c = 0; c < sizeClassCount; c++)
+        {
+            direct[c] = &heap->Empty;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System;
+
+namespace Heapsmith.Tests.Engine;
+
+// Hand-written heap specs, so the engine is tested without the generator. Each test class that
+// reads a static heap's statistics gets its own spec (its own static heap and segment map); the
+// tables are computed here the way the generator computes them: jemalloc-style classes, one page
+// unit per page (more for classes that would fit fewer than 8 blocks), multiplier ceil(2^32 / size).
+
+/// <summary>The parameters of a test spec.</summary>
+public interface ISpecParameters
+{
+    static abstract int MaxSmallSize { get; }
+
+    static abstract int PageShift { get; }
+
+    static abstract int SegmentShift { get; }
+
+    static abstract bool ThreadSafe { get; }
+
+    static abstract int PurgeDelayMs { get; }
+
+    static virtual HeapBackend Backend => HeapBackend.NativeMemory;
+}
+
+/// <summary>Size-class tables computed from the parameters.</summary>
+public sealed class SpecTables
+{
+    public const int Alignment = 16;
+
+    public SpecTables(int maxSmallSize, int pageShift, int segmentShift)
+    {
+        var sizes = new System.Collections.Generic.List<int>();
+        var size = Alignment;
+        while (size < maxSmallSize)
+        {
+            sizes.Add(size);
+            var power = 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)size));
+            size += Math.Max(Alignment, power / 4);
+        }
+
+        sizes.Add(maxSmallSize);
+        BlockSizes = sizes.ToArray();
+        var unit = 1 << pageShift;
+        PageSpans = new int[BlockSizes.Length];
+        BlocksPerPage = new int[BlockSizes.Length];
+        Multipliers = new ulong[BlockSizes.Length];
+        for (var c = 0; c < BlockSizes.Length; c++)
+        {
+            var span = 1;
+            while (span * unit / BlockSizes[c] < 8)
+            {
+                span++;
+            }
+
+            PageSpans[c] = span;
+            BlocksPerPage[c] = span * unit / BlockSizes[c];
+            Multipliers[c] = ((1UL << 32) + (ulong)BlockSizes[c] - 1) / (ulong)BlockSizes[c];
+        }
+
+        ClassOf = new byte[(maxSmallSize / Alignment) + 1];
+        var cls = 0;
+        for (var step = 0; step < ClassOf.Length; step++)
+        {
+            while (BlockSizes[cls] < step * Alignment)
+            {
+                cls++;
+            }
+
+            ClassOf[step] = (byte)cls;
+        }
+
+        _ = segmentShift;
+    }
+
+    public int[] BlockSizes { get; }
+
+    public int[] PageSpans { get; }
+
+    public int[] BlocksPerPage { get; }
+
+    public ulong[] Multipliers { get; }
+
+    public byte[] ClassOf { get; }
+}
+
+/// <summary>A spec built from <typeparamref name="TParameters"/>; NativeMemory backend unless the parameters say otherwise, no checks.</summary>
+public readonly struct TestSpec<TParameters> : IHeapSpec
+    where TParameters : ISpecParameters
+{
+    private static readonly SpecTables Tables = new(TParameters.MaxSmallSize, TParameters.PageShift, TParameters.SegmentShift);
+
+    public static string Name => "TestSpec<" + typeof(TParameters).Name + ">";
+
+    public static int SizeClassCount => Tables.BlockSizes.Length;
+
+    public static int MaxSmallSize => TParameters.MaxSmallSize;
+
+    public static int Alignment => SpecTables.Alignment;
+
+    public static int PageShift => TParameters.PageShift;
+
+    public static int SegmentShift => TParameters.SegmentShift;
+
+    public static int BlockIndexShift => 32;
+
+    public static bool ThreadSafe => TParameters.ThreadSafe;
+
+    public static HeapBackend Backend => TParameters.Backend;
+
+    public static HeapChecks Checks => HeapChecks.None;
+
+    public static int PurgeDelayMs => TParameters.PurgeDelayMs;
+
+    public static int SizeClassOf(nuint size) => Tables.ClassOf[(int)((size + SpecTables.Alignment - 1) / SpecTables.Alignment)];
+
+    public static int BlockSize(int sizeClass) => Tables.BlockSizes[sizeClass];
+
+    public static int PageSpan(int sizeClass) => Tables.PageSpans[sizeClass];
+
+    public static int BlocksPerPage(int sizeClass) => Tables.BlocksPerPage[sizeClass];
+
+    public static ulong BlockIndexMultiplier(int sizeClass) => Tables.Multipliers[sizeClass];
+}
+
+/// <summary>Defaults of the API: 16 KiB small sizes, 64 KiB pages, 4 MiB segments, thread safe.</summary>
+public abstract class DefaultParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 10;
+}
+
+// One parameter set per test class that looks at a static heap's statistics.
+public sealed class SizeClassSpecParameters : DefaultParameters;
+
+public sealed class ModelSpecParameters : DefaultParameters;
+
+public sealed class StressSpecParameters : DefaultParameters;
+
+public sealed class ChurnSpecParameters : DefaultParameters;
+
+public sealed class OomSpecParameters : DefaultParameters;
+
+public sealed class ZeroAllocSpecParameters : DefaultParameters;
+
+public sealed class StatsSpecParameters : DefaultParameters;
+
+public sealed class ArenaSpecParameters : DefaultParameters;
+
+public sealed class TrimSpecParameters : DefaultParameters;
+
+public sealed class FinalizerSpecParameters : DefaultParameters;
+
+/// <summary>Small pages (4 KiB units, 1 MiB segments), so the header spans several units and runs are many.</summary>
+public sealed class FineSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 2048;
+
+    public static int PageShift => 12;
+
+    public static int SegmentShift => 20;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 0;
+}
+
+/// <summary>A heap for single-threaded use: no thread heaps, no atomics.</summary>
+public sealed class SingleThreadSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 8192;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => false;
+
+    public static int PurgeDelayMs => -1;
+}
+
+/// <summary>The default geometry on the mmap backend.</summary>
+public sealed class MmapSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 10;
+
+    public static HeapBackend Backend => HeapBackend.Mmap;
+}
+
+/// <summary>The default geometry on the brk backend.</summary>
+public sealed class BrkSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 10;
+
+    public static HeapBackend Backend => HeapBackend.Brk;
+}
