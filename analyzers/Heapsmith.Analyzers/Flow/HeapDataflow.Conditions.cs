@@ -143,6 +143,10 @@ internal sealed partial class HeapDataflow
     private static IOperation Unwrap(IOperation operation) => AllocatorApis.Unwrap(operation) ?? operation;
 
     private static bool IsNullConstant(IOperation operation) =>
+        operation is IConversionOperation conversion ? IsNullConstant(conversion.Operand) || IsNullConstantValue(operation)
+        : operation is IDefaultValueOperation || IsNullConstantValue(operation);
+
+    private static bool IsNullConstantValue(IOperation operation) =>
         operation.ConstantValue.HasValue && (operation.ConstantValue.Value is null || ConstNumber(operation.ConstantValue.Value) == 0)
         && (operation.ConstantValue.Value is null || IsPointerLike(operation.Type));
 

@@ -345,9 +345,16 @@ internal sealed partial class HeapDataflow
         }
 
         // Fields of objects, statics, properties, memory: the value is stored where it outlives the method.
-        foreach (var child in target.ChildOperations)
+        if (target.Kind == OperationKind.None)
         {
-            Eval(child, state);
+            EvalNone(target, state);
+        }
+        else
+        {
+            foreach (var child in target.ChildOperations)
+            {
+                Eval(child, state);
+            }
         }
 
         CheckUse(values, at, state);

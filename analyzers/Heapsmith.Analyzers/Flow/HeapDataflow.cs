@@ -244,7 +244,7 @@ internal sealed partial class HeapDataflow
                     Eval(value, state);
                 }
 
-                Throw(block, state, value?.Syntax ?? LastSyntax(block));
+                Throw(block, state, value?.Syntax ?? RethrowStatement(block));
                 return;
             case ControlFlowBranchSemantics.Return when value is not null:
                 var returned = Eval(value, state);
@@ -428,6 +428,15 @@ internal sealed partial class HeapDataflow
         }
 
         return statement.Parent is IfStatementSyntax or ElseClauseSyntax ? null : statement as ReturnStatementSyntax;
+    }
+
+    /// <summary>`throw;` has no operation: the first one after the block's last statement.</summary>
+    private SyntaxNode? RethrowStatement(BasicBlock block)
+    {
+        var rethrows = _cfg.OriginalOperation.Syntax.DescendantNodes()
+            .OfType<ThrowStatementSyntax>().Where(t => t.Expression is null).ToList();
+        var after = LastSyntax(block)?.Span.End ?? -1;
+        return after < 0 && rethrows.Count != 1 ? null : rethrows.FirstOrDefault(t => t.SpanStart >= after);
     }
 
     private static SyntaxNode? LastSyntax(BasicBlock block) =>
