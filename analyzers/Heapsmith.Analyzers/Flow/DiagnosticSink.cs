@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Heapsmith.Analyzers.Flow;
@@ -59,6 +60,7 @@ internal sealed class DiagnosticSink
         return builder.ToString();
     }
 
-    /// <summary>"'GameHeap.Free(p)' at line 12".</summary>
-    public static string Where(SyntaxNode node) => "'" + Text(node) + "' at line " + LineOf(node);
+    /// <summary>"'GameHeap.Free(p)' at line 12"; a using declaration releases its arena when it ends.</summary>
+    public static string Where(SyntaxNode node) =>
+        (node is InvocationExpressionSyntax or ObjectCreationExpressionSyntax ? "'" : "the disposal of '") + Text(node) + "' at line " + LineOf(node);
 }
