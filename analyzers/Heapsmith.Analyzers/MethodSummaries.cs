@@ -88,7 +88,7 @@ internal sealed class MethodSummaries
 
             var context = new DataflowContext(_apis, unannotatedCallsEscape: false, m => Get(m, cancellation), cancellation);
             var flow = new HeapDataflow(cfg, method, context, sink: null);
-            return flow.Run() ? flow.Summary(method.Parameters.Length) : null;
+            return flow.Run() ? flow.Summary(method.Parameters) : null;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -32,19 +32,13 @@ internal sealed class FlowState
     public FlowState Clone() =>
         new(new(Vars), new(Blocks), new(Known, SymbolEqualityComparer.Default));
 
-    public ImmutableArray<PointerValue> Read(VarKey key) => Vars.TryGetValue(key, out var values) ? values : default;
+    /// <summary>The values of a place; default when never assigned or unknown.</summary>
+    public ImmutableArray<PointerValue> Read(VarKey key) =>
+        Vars.TryGetValue(key, out var values) && !PointerValues.IsUnknown(values) ? values : default;
 
-    public void Write(VarKey key, ImmutableArray<PointerValue> values)
-    {
-        if (values.IsDefault)
-        {
-            Vars.Remove(key);
-        }
-        else
-        {
-            Vars[key] = values;
-        }
-    }
+    /// <summary>Assigns a place; default (an untracked value) is remembered as unknown.</summary>
+    public void Write(VarKey key, ImmutableArray<PointerValue> values) =>
+        Vars[key] = values.IsDefault ? PointerValues.UnknownOnly : values;
 
     /// <summary>Is the block held by any place other than <paramref name="except"/> (flow captures do not count)?</summary>
     public bool IsReferenced(int block, VarKey? except)
@@ -86,28 +80,30 @@ internal sealed class FlowState
         return true;
     }
 
-    /// <summary>The least upper bound: values and block states united, knowledge intersected.</summary>
+    /// <summary>The least upper bound: values and block states united, knowledge intersected.
+    /// A place unknown on one side is unknown after the join, and the blocks it held on the other
+    /// side are taken as handed over (no longer followed, so never reported as leaks). A place
+    /// assigned on one side only (declared on that path) keeps its values.</summary>
     public FlowState Join(FlowState other)
     {
         var result = Clone();
+        var lost = new List<ImmutableArray<PointerValue>>();
         foreach (var entry in other.Vars)
         {
-            if (result.Vars.TryGetValue(entry.Key, out var mine))
-            {
-                var union = PointerValues.Union(mine, entry.Value);
-                if (union.IsDefault)
-                {
-                    result.Vars.Remove(entry.Key);
-                }
-                else
-                {
-                    result.Vars[entry.Key] = union;
-                }
-            }
-            else
+            if (!result.Vars.TryGetValue(entry.Key, out var mine))
             {
                 result.Vars[entry.Key] = entry.Value;
+                continue;
             }
+
+            var union = PointerValues.Union(mine, entry.Value);
+            if (PointerValues.IsUnknown(union))
+            {
+                lost.Add(mine);
+                lost.Add(entry.Value);
+            }
+
+            result.Vars[entry.Key] = union;
         }
 
         foreach (var entry in other.Blocks)
@@ -120,6 +116,17 @@ internal sealed class FlowState
             if (!other.Known.TryGetValue(entry.Key, out var value) || !Equals(value, entry.Value))
             {
                 result.Known.Remove(entry.Key);
+            }
+        }
+
+        foreach (var values in lost)
+        {
+            foreach (var value in values)
+            {
+                if (value.IsBlock && result.Blocks.TryGetValue(value.Block, out var facts) && (facts.States & BlockStates.Live) != 0)
+                {
+                    result.Blocks[value.Block] = facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null);
+                }
             }
         }
 

@@ -70,6 +70,10 @@ internal sealed partial class HeapDataflow
                 _lambdas.Add(lambda);
                 EscapeCaptured(state);
                 return default;
+            case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern:
+                // x is var p / x is T p: p holds x from here on.
+                WriteVar(KeyOf(declared), Eval(pattern.Value, state), pattern.Syntax, state);
+                return default;
             case IDefaultValueOperation:
                 return IsPointerLike(operation.Type) ? PointerValues.NullOnly : default;
         }

@@ -8,7 +8,8 @@
 //   Past MaxPartitions a block collapses to one joined partition for good (widening).
 // - Finally regions have no ordinary predecessors: each branch that leaves a try runs its
 //   finally regions on its own state (RunFinally), so `return` inside try/finally is exact.
-// - A catch handler's entry joins the input and output states of every block of its try.
+// - A catch handler starts from the state on entry to its try, joined with the states of the
+//   explicit throws inside it (an exception thrown by a call is not a leak path).
 // - Exceptions thrown by calls are not leak exits; explicit `throw` is (after finally runs).
 // - Work is bounded (VisitBudgetPerBlock); past it the method is given up without reports.
 using System;
@@ -104,7 +105,7 @@ internal sealed partial class HeapDataflow
     }
 
     /// <summary>The summary this graph implies for its method (summary mode only).</summary>
-    public MethodSummary? Summary(int parameterCount) => _summary?.Build(parameterCount);
+    public MethodSummary? Summary(ImmutableArray<IParameterSymbol> parameters) => _summary?.Build(parameters);
 
     private FlowState InitialState()
     {
@@ -194,7 +195,6 @@ internal sealed partial class HeapDataflow
         foreach (var handler in CatchHandlers(block))
         {
             propagate(handler, input);
-            propagate(handler, state.Clone());
         }
 
         if (block.ConditionKind == ControlFlowConditionKind.None)
@@ -244,7 +244,7 @@ internal sealed partial class HeapDataflow
                     Eval(value, state);
                 }
 
-                Throw(block, state, value?.Syntax ?? RethrowStatement(block));
+                Throw(block, state, value?.Syntax ?? RethrowStatement(block), propagate);
                 return;
             case ControlFlowBranchSemantics.Return when value is not null:
                 var returned = Eval(value, state);
@@ -307,8 +307,8 @@ internal sealed partial class HeapDataflow
         propagate(destination.Ordinal, current);
     }
 
-    /// <summary>An explicit throw: caught by an enclosing catch (its entry already has this state), or it leaves the method after the finally regions on its way.</summary>
-    private void Throw(BasicBlock block, FlowState state, SyntaxNode? at)
+    /// <summary>An explicit throw: caught by an enclosing catch (which then starts from this state), or it leaves the method after the finally regions on its way.</summary>
+    private void Throw(BasicBlock block, FlowState state, SyntaxNode? at, Action<int, FlowState> propagate)
     {
         FlowState? current = state;
         for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
@@ -320,6 +320,11 @@ internal sealed partial class HeapDataflow
 
             if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
             {
+                for (var i = 1; i < parent.NestedRegions.Length; i++)
+                {
+                    propagate(parent.NestedRegions[i].FirstBlockOrdinal, current.Clone());
+                }
+
                 return;
             }
 
@@ -390,6 +395,13 @@ internal sealed partial class HeapDataflow
         {
             if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } parent)
             {
+                // Handlers start from the state on entry to the try: what an exception thrown by a
+                // call inside leaves behind is not a leak path (explicit throws reach them in Throw).
+                if (block.Ordinal != region.FirstBlockOrdinal)
+                {
+                    yield break;
+                }
+
                 for (var i = 1; i < parent.NestedRegions.Length; i++)
                 {
                     yield return parent.NestedRegions[i].FirstBlockOrdinal;
@@ -401,7 +413,7 @@ internal sealed partial class HeapDataflow
     }
 
     /// <summary>The return statement a branch to the exit comes from; null at the end of the method.</summary>
-    private static ReturnStatementSyntax? ReturnStatement(BasicBlock from, ControlFlowBranch branch)
+    private ReturnStatementSyntax? ReturnStatement(BasicBlock from, ControlFlowBranch branch)
     {
         if (branch.Semantics == ControlFlowBranchSemantics.Return && from.BranchValue?.Syntax.Parent is ReturnStatementSyntax valued)
         {
@@ -412,7 +424,15 @@ internal sealed partial class HeapDataflow
         var statement = LastSyntax(from)?.FirstAncestorOrSelf<StatementSyntax>();
         if (statement is null)
         {
-            return null;
+            // A block that is only `return;` (a catch that returns): the first one after the code before it.
+            var anchor = -1;
+            for (var ordinal = from.Ordinal - 1; ordinal > 0 && anchor < 0; ordinal--)
+            {
+                anchor = LastSyntax(_cfg.Blocks[ordinal])?.Span.End ?? -1;
+            }
+
+            return anchor < 0 ? null : _cfg.OriginalOperation.Syntax.DescendantNodes()
+                .OfType<ReturnStatementSyntax>().FirstOrDefault(r => r.Expression is null && r.SpanStart >= anchor);
         }
 
         if (branch == from.ConditionalSuccessor || from.ConditionKind != ControlFlowConditionKind.None)

@@ -9,6 +9,9 @@ namespace Heapsmith.Analyzers.Flow;
 internal readonly struct PointerValue : IEquatable<PointerValue>
 {
     public const int NullBlock = -1;
+
+    /// <summary>A value this analysis does not follow (an unannotated call's result, say).</summary>
+    public const int UnknownBlock = -2;
     public const long UnknownOffset = long.MinValue;
 
     public PointerValue(int block, long offset)
@@ -23,6 +26,11 @@ internal readonly struct PointerValue : IEquatable<PointerValue>
     public long Offset { get; }
 
     public bool IsNull => Block == NullBlock;
+
+    public bool IsUnknown => Block == UnknownBlock;
+
+    /// <summary>Points into a tracked block (neither null nor unknown).</summary>
+    public bool IsBlock => Block >= 0;
 
     public bool IsKnownInterior => Offset != 0 && Offset != UnknownOffset;
 
@@ -46,14 +54,16 @@ internal static class PointerValues
 
     public static readonly ImmutableArray<PointerValue> NullOnly = ImmutableArray.Create(PointerValue.Null);
 
+    public static readonly ImmutableArray<PointerValue> UnknownOnly = ImmutableArray.Create(new PointerValue(PointerValue.UnknownBlock, 0));
+
     public static ImmutableArray<PointerValue> Single(int block) => ImmutableArray.Create(new PointerValue(block, 0));
 
-    /// <summary>The union of two sets, or default (untracked) when it grows past <see cref="MaxValues"/>.</summary>
+    /// <summary>The union of two sets; <see cref="UnknownOnly"/> when either is unknown or it grows past <see cref="MaxValues"/>.</summary>
     public static ImmutableArray<PointerValue> Union(ImmutableArray<PointerValue> a, ImmutableArray<PointerValue> b)
     {
-        if (a.IsDefault || b.IsDefault)
+        if (IsUnknown(a) || IsUnknown(b))
         {
-            return default;
+            return UnknownOnly;
         }
 
         var builder = a.ToBuilder();
@@ -65,8 +75,10 @@ internal static class PointerValues
             }
         }
 
-        return builder.Count > MaxValues ? default : builder.ToImmutable();
+        return builder.Count > MaxValues ? UnknownOnly : builder.ToImmutable();
     }
+
+    public static bool IsUnknown(ImmutableArray<PointerValue> values) => values.IsDefault || (values.Length == 1 && values[0].IsUnknown);
 
     public static bool SameSet(ImmutableArray<PointerValue> a, ImmutableArray<PointerValue> b)
     {
@@ -101,7 +113,7 @@ internal static class PointerValues
         var builder = ImmutableArray.CreateBuilder<PointerValue>(values.Length);
         foreach (var value in values)
         {
-            builder.Add(value.IsNull ? value : value.Shifted(bytes));
+            builder.Add(value.IsBlock ? value.Shifted(bytes) : value);
         }
 
         return builder.MoveToImmutable();

@@ -4,6 +4,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using Microsoft.CodeAnalysis;
 
 namespace Heapsmith.Analyzers.Flow;
 
@@ -13,6 +14,7 @@ internal sealed class SummaryCollector
     private readonly Dictionary<int, BlockStates> _parameterOutcomes = new();
     private bool _sawReturn;
     private bool _allReturnsOwned = true;
+    private bool _sawOwnedBlock;
     private Allocator? _returnAllocator;
     private bool _allocatorsAgree = true;
 
@@ -45,12 +47,14 @@ internal sealed class SummaryCollector
                 continue;
             }
 
-            if (!state.Blocks.TryGetValue(value.Block, out var facts) || !facts.Origin.IsOwned || facts.MayBeFreed)
+            // A pointer into a block (past a header, say) is not one the caller could free.
+            if (value.Offset != 0 || !state.Blocks.TryGetValue(value.Block, out var facts) || !facts.Origin.IsOwned || facts.MayBeFreed)
             {
                 _allReturnsOwned = false;
                 return;
             }
 
+            _sawOwnedBlock = true;
             var allocator = facts.Origin.Allocator;
             if (_returnAllocator is null && _allocatorsAgree)
             {
@@ -64,12 +68,15 @@ internal sealed class SummaryCollector
         }
     }
 
-    public MethodSummary Build(int parameterCount)
+    /// <summary>A parameter is taken when some path frees it, or, for a pointer (not an integer
+    /// address, which is bookkeeping), stores it where it outlives the call.</summary>
+    public MethodSummary Build(ImmutableArray<IParameterSymbol> parameters)
     {
-        var takes = Enumerable.Range(0, parameterCount)
-            .Select(i => _parameterOutcomes.TryGetValue(i, out var states) && (states & (BlockStates.Freed | BlockStates.Escaped)) != 0)
+        var takes = parameters
+            .Select(p => _parameterOutcomes.TryGetValue(p.Ordinal, out var states)
+                && ((states & BlockStates.Freed) != 0 || ((states & BlockStates.Escaped) != 0 && p.Type.TypeKind == TypeKind.Pointer)))
             .ToImmutableArray();
-        var returnsOwned = _sawReturn && _allReturnsOwned;
+        var returnsOwned = _sawReturn && _allReturnsOwned && _sawOwnedBlock;
         return new MethodSummary(takes, returnsOwned, returnsOwned && _allocatorsAgree ? _returnAllocator : null);
     }
 }
