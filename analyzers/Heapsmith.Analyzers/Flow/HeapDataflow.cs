@@ -36,6 +36,9 @@ internal sealed partial class HeapDataflow
     private readonly DataflowContext _context;
     private readonly DiagnosticSink? _sink;
     private readonly List<FlowState>?[] _inputs;
+
+    /// <summary>Per block, the partitions changed since the block was last transferred.</summary>
+    private readonly HashSet<FlowState>?[] _changed;
     private readonly bool[] _collapsed;
     private readonly Dictionary<object, int> _siteIds = new();
     private readonly Dictionary<int, BlockOrigin> _origins = new();
@@ -52,6 +55,7 @@ internal sealed partial class HeapDataflow
         _context = context;
         _sink = sink;
         _inputs = new List<FlowState>?[cfg.Blocks.Length];
+        _changed = new HashSet<FlowState>?[cfg.Blocks.Length];
         _collapsed = new bool[cfg.Blocks.Length];
         _captured = CapturedVariables.Of(cfg.OriginalOperation);
         _summary = sink is null ? new SummaryCollector() : null;
@@ -78,8 +82,14 @@ internal sealed partial class HeapDataflow
 
             var ordinal = worklist.Min;
             worklist.Remove(ordinal);
+            var changed = _changed[ordinal]!;
             foreach (var state in _inputs[ordinal]!.ToArray())
             {
+                if (!changed.Remove(state))
+                {
+                    continue;
+                }
+
                 Transfer(_cfg.Blocks[ordinal], state.Clone(), (target, next) =>
                 {
                     if (JoinInto(target, next))
@@ -131,22 +141,24 @@ internal sealed partial class HeapDataflow
     {
         WidenCounters(incoming);
         var partitions = _inputs[ordinal] ??= new List<FlowState>();
+        var changed = _changed[ordinal] ??= new HashSet<FlowState>();
         if (_collapsed[ordinal])
         {
-            return Merge(partitions, 0, incoming);
+            return Merge(partitions, 0, incoming, changed);
         }
 
         for (var i = 0; i < partitions.Count; i++)
         {
             if (partitions[i].SameKnown(incoming))
             {
-                return Merge(partitions, i, incoming);
+                return Merge(partitions, i, incoming, changed);
             }
         }
 
         if (partitions.Count < MaxPartitions)
         {
             partitions.Add(incoming);
+            changed.Add(incoming);
             return true;
         }
 
@@ -158,6 +170,8 @@ internal sealed partial class HeapDataflow
 
         partitions.Clear();
         partitions.Add(all);
+        changed.Clear();
+        changed.Add(all);
         _collapsed[ordinal] = true;
         return true;
     }
@@ -184,11 +198,12 @@ internal sealed partial class HeapDataflow
         }
     }
 
-    private static bool Merge(List<FlowState> partitions, int index, FlowState incoming)
+    private static bool Merge(List<FlowState> partitions, int index, FlowState incoming, HashSet<FlowState> changed)
     {
         if (partitions.Count == 0)
         {
             partitions.Add(incoming);
+            changed.Add(incoming);
             return true;
         }
 
@@ -198,7 +213,9 @@ internal sealed partial class HeapDataflow
             return false;
         }
 
+        changed.Remove(partitions[index]);
         partitions[index] = joined;
+        changed.Add(joined);
         return true;
     }
 
