@@ -26,7 +26,7 @@ namespace Heapsmith.Analyzers.Flow;
 internal sealed partial class HeapDataflow
 {
     private const int MaxPartitions = 4;
-    private const long MaxKnownCounter = 2;
+    private const long MaxKnownCounter = 1;
     private const int VisitBudgetPerBlock = 48;
     private const int FixedBudget = 512;
     private const int OldGeneration = 1 << 30;
@@ -42,7 +42,7 @@ internal sealed partial class HeapDataflow
     private readonly bool[] _collapsed;
     private readonly Dictionary<object, int> _siteIds = new();
     private readonly Dictionary<int, BlockOrigin> _origins = new();
-    private readonly HashSet<ISymbol> _captured;
+    private HashSet<ISymbol>? _captured;
     private readonly Dictionary<ISymbol, VarKey> _refAliases = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IFlowAnonymousFunctionOperation> _lambdas = new();
     private readonly SummaryCollector? _summary;
@@ -57,7 +57,8 @@ internal sealed partial class HeapDataflow
         _inputs = new List<FlowState>?[cfg.Blocks.Length];
         _changed = new HashSet<FlowState>?[cfg.Blocks.Length];
         _collapsed = new bool[cfg.Blocks.Length];
-        _captured = CapturedVariables.Of(cfg.OriginalOperation);
+        // Which variables lambdas capture costs a data-flow query: asked only when there are any.
+        _captured = cfg.LocalFunctions.Length > 0 ? CapturedVariables.Of(cfg.OriginalOperation) : null;
         _summary = sink is null ? new SummaryCollector() : null;
     }
 
@@ -330,6 +331,7 @@ internal sealed partial class HeapDataflow
             }
         }
 
+        ForgetScopes(branch, current);
         var destination = branch.Destination;
         if (destination is null)
         {
@@ -346,6 +348,25 @@ internal sealed partial class HeapDataflow
         }
 
         propagate(destination.Ordinal, current);
+    }
+
+    /// <summary>Locals and captures of the regions a branch leaves are out of scope: what they knew
+    /// (a loop counter, say) no longer keeps paths apart. Blocks they held stay in the state.</summary>
+    private static void ForgetScopes(ControlFlowBranch branch, FlowState state)
+    {
+        foreach (var region in branch.LeavingRegions)
+        {
+            foreach (var local in region.Locals)
+            {
+                state.Known.Remove(local);
+                state.Vars.Remove(new VarKey(local));
+            }
+
+            foreach (var capture in region.CaptureIds)
+            {
+                state.Vars.Remove(new VarKey(capture));
+            }
+        }
     }
 
     /// <summary>An explicit throw: caught by an enclosing catch (which then starts from this state), or it leaves the method after the finally regions on its way.</summary>
