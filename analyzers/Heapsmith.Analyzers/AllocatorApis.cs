@@ -1,0 +1,225 @@
+// Recognises the calls the dataflow gives meaning to: the members of every [HeapConfig] heap
+// (by containing type, name and shape, never by body), NativeMemory, Marshal's HGlobal and
+// CoTaskMem functions, and the ownership annotations. One instance per compilation; the cache
+// of heap types is safe for concurrent use.
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Heapsmith.Analyzers.Flow;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Heapsmith.Analyzers;
+
+internal enum ApiKind
+{
+    None,
+    Alloc,
+    Free,
+    Realloc,
+
+    /// <summary>Owns, UsableSize: they look at the pointer without using the block.</summary>
+    Query,
+
+    /// <summary>An arena's Dispose(): every block of that arena is released.</summary>
+    ArenaRelease,
+}
+
+internal readonly struct ApiCall
+{
+    public ApiCall(ApiKind kind, Allocator? allocator, string name)
+    {
+        Kind = kind;
+        Allocator = allocator;
+        Name = name;
+    }
+
+    public ApiKind Kind { get; }
+
+    public Allocator? Allocator { get; }
+
+    /// <summary>"GameHeap.Alloc", "NativeMemory.Free": how messages name the call.</summary>
+    public string Name { get; }
+}
+
+internal sealed class AllocatorApis
+{
+    /// <summary>Member names that make a method worth analysing (the cheap syntactic pre-check).</summary>
+    public static readonly HashSet<string> InterestingNames = new()
+    {
+        "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "AlignedRealloc", "AlignedFree", "Free",
+        "AllocHGlobal", "ReAllocHGlobal", "FreeHGlobal", "AllocCoTaskMem", "ReAllocCoTaskMem", "FreeCoTaskMem",
+    };
+
+    private readonly INamedTypeSymbol? _heapConfig;
+    private readonly INamedTypeSymbol? _returns;
+    private readonly INamedTypeSymbol? _takes;
+    private readonly INamedTypeSymbol? _nativeMemory;
+    private readonly INamedTypeSymbol? _marshal;
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _heapTypes = new(SymbolEqualityComparer.Default);
+
+    public AllocatorApis(Compilation compilation)
+    {
+        _heapConfig = compilation.GetTypeByMetadataName("Heapsmith.HeapConfigAttribute");
+        _returns = compilation.GetTypeByMetadataName("Heapsmith.OwnershipReturnsAttribute");
+        _takes = compilation.GetTypeByMetadataName("Heapsmith.OwnershipTakesAttribute");
+        _nativeMemory = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.NativeMemory");
+        _marshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.Marshal");
+    }
+
+    public bool IsHeapType(ITypeSymbol? type)
+    {
+        if (_heapConfig is null || type is not INamedTypeSymbol named)
+        {
+            return false;
+        }
+
+        return _heapTypes.GetOrAdd(named.OriginalDefinition, t =>
+        {
+            foreach (var attribute in t.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _heapConfig))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        });
+    }
+
+    public bool ReturnsOwnership(IMethodSymbol method)
+    {
+        if (_returns is null)
+        {
+            return false;
+        }
+
+        return HasAttribute(method.GetAttributes(), _returns) || HasAttribute(method.GetReturnTypeAttributes(), _returns);
+    }
+
+    public bool TakesOwnership(IParameterSymbol parameter) => _takes is not null && HasAttribute(parameter.GetAttributes(), _takes);
+
+    /// <summary>What a call means to the dataflow.</summary>
+    public ApiCall Classify(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType;
+        if (type is null)
+        {
+            return default;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, _nativeMemory))
+        {
+            return ClassifyNativeMemory(method);
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, _marshal))
+        {
+            return ClassifyMarshal(method);
+        }
+
+        if (method.Name == "Dispose" && method.Parameters.Length == 0 && invocation.Instance is { } receiver)
+        {
+            var receiverType = Unwrap(receiver)?.Type;
+            if (receiverType is not null && IsHeapType(receiverType))
+            {
+                return new ApiCall(ApiKind.ArenaRelease, new Allocator(AllocatorKind.Arena, (INamedTypeSymbol)receiverType, ReceiverSymbol(receiver)), receiverType.Name + ".Dispose");
+            }
+        }
+
+        return IsHeapType(type) ? ClassifyHeapMember(invocation, method, type) : default;
+    }
+
+    /// <summary>The variable an arena call goes through (local, parameter, field), if plain.</summary>
+    public static ISymbol? ReceiverSymbol(IOperation? receiver) => Unwrap(receiver) switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field => field.Field,
+        IPropertyReferenceOperation property => property.Property,
+        _ => null,
+    };
+
+    public static IOperation? Unwrap(IOperation? operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    private static ApiCall ClassifyHeapMember(IInvocationOperation invocation, IMethodSymbol method, INamedTypeSymbol type)
+    {
+        var allocator = method.IsStatic
+            ? new Allocator(AllocatorKind.Heap, type)
+            : new Allocator(AllocatorKind.Arena, type, ReceiverSymbol(invocation.Instance));
+        var name = (method.IsStatic ? type.Name : ReceiverSymbol(invocation.Instance)?.Name ?? type.Name) + "." + method.Name;
+        var returnsPointer = method.ReturnType.TypeKind == TypeKind.Pointer;
+        var firstIsPointer = method.Parameters.Length > 0 && method.Parameters[0].Type.TypeKind == TypeKind.Pointer;
+        switch (method.Name)
+        {
+            case "Alloc" or "TryAlloc" or "AllocZeroed" or "AlignedAlloc" when returnsPointer:
+                return new ApiCall(ApiKind.Alloc, allocator, name);
+            case "Realloc" when returnsPointer && firstIsPointer:
+                return new ApiCall(ApiKind.Realloc, allocator, name);
+            case "Free" when firstIsPointer:
+                return new ApiCall(ApiKind.Free, allocator, name);
+            case "UsableSize" or "Owns" when firstIsPointer:
+                return new ApiCall(ApiKind.Query, allocator, name);
+            case "Dispose" when !method.IsStatic && method.Parameters.Length == 0:
+                return new ApiCall(ApiKind.ArenaRelease, allocator, name);
+            default:
+                return default;
+        }
+    }
+
+    private static ApiCall ClassifyNativeMemory(IMethodSymbol method)
+    {
+        var plain = new Allocator(AllocatorKind.NativeMemory);
+        var aligned = new Allocator(AllocatorKind.NativeMemoryAligned);
+        var name = "NativeMemory." + method.Name;
+        return method.Name switch
+        {
+            "Alloc" or "AllocZeroed" => new ApiCall(ApiKind.Alloc, plain, name),
+            "Realloc" => new ApiCall(ApiKind.Realloc, plain, name),
+            "Free" => new ApiCall(ApiKind.Free, plain, name),
+            "AlignedAlloc" => new ApiCall(ApiKind.Alloc, aligned, name),
+            "AlignedRealloc" => new ApiCall(ApiKind.Realloc, aligned, name),
+            "AlignedFree" => new ApiCall(ApiKind.Free, aligned, name),
+            _ => default,
+        };
+    }
+
+    private static ApiCall ClassifyMarshal(IMethodSymbol method)
+    {
+        var hglobal = new Allocator(AllocatorKind.HGlobal);
+        var cotask = new Allocator(AllocatorKind.CoTaskMem);
+        var name = "Marshal." + method.Name;
+        return method.Name switch
+        {
+            "AllocHGlobal" => new ApiCall(ApiKind.Alloc, hglobal, name),
+            "ReAllocHGlobal" => new ApiCall(ApiKind.Realloc, hglobal, name),
+            "FreeHGlobal" => new ApiCall(ApiKind.Free, hglobal, name),
+            "AllocCoTaskMem" => new ApiCall(ApiKind.Alloc, cotask, name),
+            "ReAllocCoTaskMem" => new ApiCall(ApiKind.Realloc, cotask, name),
+            "FreeCoTaskMem" => new ApiCall(ApiKind.Free, cotask, name),
+            _ => default,
+        };
+    }
+
+    private static bool HasAttribute(System.Collections.Immutable.ImmutableArray<AttributeData> attributes, INamedTypeSymbol attributeType)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,277 @@
+// Calls: allocating, freeing and reallocating members of heaps and other allocators, arena
+// release, and ordinary calls (whose pointer arguments are borrowed unless the parameter is
+// [OwnershipTakes] or the callee's inferred summary takes it). Also the checks these imply.
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Heapsmith.Analyzers.Flow;
+
+internal sealed partial class HeapDataflow
+{
+    private ImmutableArray<PointerValue> EvalInvocation(IInvocationOperation invocation, FlowState state)
+    {
+        var api = _context.Apis.Classify(invocation);
+        if (api.Kind == ApiKind.None)
+        {
+            return EvalCall(invocation, invocation.TargetMethod, invocation.Arguments, invocation.Instance, state);
+        }
+
+        Eval(invocation.Instance, state);
+        var arguments = invocation.Arguments.Select(a => Eval(a.Value, state)).ToImmutableArray();
+        switch (api.Kind)
+        {
+            case ApiKind.Alloc:
+                return Allocate(invocation, api, state);
+            case ApiKind.Free when arguments.Length > 0:
+                Free(arguments[0], api, invocation.Syntax, invocation.Arguments[0].Value.Syntax, state);
+                return default;
+            case ApiKind.Realloc when arguments.Length > 0:
+                // Realloc(null, n) allocates; otherwise the old block is freed on success.
+                Free(arguments[0], api, invocation.Syntax, invocation.Arguments[0].Value.Syntax, state);
+                return Allocate(invocation, api, state);
+            case ApiKind.ArenaRelease:
+                ReleaseArena(api.Allocator!, invocation.Syntax, state);
+                return default;
+            default:
+                return default;
+        }
+    }
+
+    private ImmutableArray<PointerValue> EvalCreation(IObjectCreationOperation creation, FlowState state)
+    {
+        // new IntPtr(p), new nint(p): the same pointer as an integer.
+        if (creation.Type?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr && creation.Arguments.Length == 1)
+        {
+            return Eval(creation.Arguments[0].Value, state);
+        }
+
+        EvalCall(creation, creation.Constructor, creation.Arguments, null, state);
+        Eval(creation.Initializer, state);
+        return default;
+    }
+
+    private ImmutableArray<PointerValue> EvalCall(IOperation call, IMethodSymbol? method, ImmutableArray<IArgumentOperation> arguments, IOperation? instance, FlowState state)
+    {
+        Eval(instance, state);
+        var values = arguments.Select(a => Eval(a.Value, state)).ToImmutableArray();
+        var summary = method is null ? null : SummaryOf(method);
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var parameter = arguments[i].Parameter;
+            if (parameter?.RefKind is RefKind.Ref or RefKind.Out)
+            {
+                // The callee may replace or free what the variable holds: stop tracking it.
+                Escape(values[i], state);
+                if (KeyOfPlace(arguments[i].Value, state) is { } place)
+                {
+                    state.Write(place, default);
+                    if (place.Root is { } root && place.Member is null)
+                    {
+                        state.Known.Remove(root);
+                    }
+                }
+
+                continue;
+            }
+
+            if (values[i].IsDefault)
+            {
+                continue;
+            }
+
+            CheckUse(values[i], arguments[i].Value.Syntax, state);
+            if (parameter is not null && (_context.Apis.TakesOwnership(parameter) || summary?.TakesParameter(parameter.Ordinal) == true))
+            {
+                MarkFreed(values[i], call.Syntax, state);
+            }
+            else if (_context.UnannotatedCallsEscape || IsCollectionStore(method))
+            {
+                Escape(values[i], state);
+            }
+        }
+
+        if (method is not null && (_context.Apis.ReturnsOwnership(method) || summary?.ReturnsOwned == true))
+        {
+            var allocator = summary?.ReturnAllocator;
+            var id = NewBlock(state, call, () => new BlockOrigin(
+                allocator is null ? OriginKind.Returned : OriginKind.Allocated, call.Syntax, method.Name, Holder(call.Syntax), allocator), BlockStates.Live);
+            return PointerValues.Single(id);
+        }
+
+        return default;
+    }
+
+    private MethodSummary? SummaryOf(IMethodSymbol method) =>
+        method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface
+            ? null
+            : _context.Summaries?.Invoke(method);
+
+    /// <summary>Add/Push/Enqueue/Insert on a collection: the element outlives the method.</summary>
+    private static bool IsCollectionStore(IMethodSymbol? method) =>
+        method is { IsStatic: false, Name: "Add" or "Push" or "Enqueue" or "Insert" or "TryAdd" or "AddLast" or "AddFirst" }
+        && method.ContainingType.AllInterfaces.Any(i => i.Name == "IEnumerable");
+
+    private ImmutableArray<PointerValue> Allocate(IInvocationOperation invocation, ApiCall api, FlowState state)
+    {
+        var id = NewBlock(state, invocation, () => new BlockOrigin(OriginKind.Allocated, invocation.Syntax, api.Name, Holder(invocation.Syntax), api.Allocator), BlockStates.Live);
+        return PointerValues.Single(id);
+    }
+
+    /// <summary>A free (or the freeing half of Realloc): HEAP001 when it may be freed already, HEAP002 when this deallocator does not own it.</summary>
+    private void Free(ImmutableArray<PointerValue> values, ApiCall api, SyntaxNode call, SyntaxNode pointer, FlowState state)
+    {
+        if (values.IsDefault)
+        {
+            return;
+        }
+
+        var blocks = values.Where(v => !v.IsNull && state.Blocks.ContainsKey(v.Block)).ToList();
+        if (blocks.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var value in blocks)
+        {
+            var facts = state.Blocks[value.Block];
+            if (facts.MayBeFreed && facts.FreedBy is { } earlier && _reporting)
+            {
+                _sink?.Report(
+                    HeapDiagnostics.DoubleFree, call, earlier, null,
+                    DiagnosticSink.Text(pointer), DiagnosticSink.Where(earlier), facts.Origin.Allocator?.Describe() ?? facts.Origin.Source);
+                break;
+            }
+        }
+
+        foreach (var value in blocks)
+        {
+            var origin = state.Blocks[value.Block].Origin;
+            string? advice = null;
+            var memory = origin.DescribeMemory();
+            if (origin.IsUnownedMemory)
+            {
+                advice = origin.Kind == OriginKind.Stack
+                    ? "stack memory is released when the method returns; do not free it"
+                    : "only free pointers an allocator returned";
+            }
+            else if (origin.Kind == OriginKind.Allocated && !origin.Allocator!.Matches(api.Allocator!))
+            {
+                advice = "free it with " + origin.Allocator.Deallocator();
+            }
+            else if (value.IsKnownInterior && origin.IsOwned)
+            {
+                memory = "an interior pointer (" + value.Offset + " bytes into " + memory + ")";
+                advice = "free the pointer the allocator returned";
+            }
+
+            if (advice is not null)
+            {
+                if (_reporting)
+                {
+                    var properties = ImmutableDictionary<string, string?>.Empty
+                        .Add("Deallocator", origin.Allocator?.Deallocator())
+                        .Add("OriginKind", origin.Kind.ToString());
+                    _sink?.Report(HeapDiagnostics.FreeOfUnownedMemory, call, origin.Site, properties, DiagnosticSink.Text(pointer), memory, api.Name, advice);
+                }
+
+                break;
+            }
+        }
+
+        MarkFreed(values, call, state);
+    }
+
+    /// <summary>The block is gone for this method: freed here or taken by a callee.</summary>
+    private static void MarkFreed(ImmutableArray<PointerValue> values, SyntaxNode by, FlowState state)
+    {
+        var blocks = values.Where(v => !v.IsNull && state.Blocks.ContainsKey(v.Block)).Select(v => v.Block).Distinct().ToList();
+        var strong = blocks.Count == 1;
+        foreach (var block in blocks)
+        {
+            var facts = state.Blocks[block];
+            if (facts.Origin.IsUnownedMemory)
+            {
+                continue;
+            }
+
+            var states = strong ? BlockStates.Freed : facts.States | BlockStates.Freed;
+            state.Blocks[block] = new BlockFacts(facts.Origin, states, by);
+        }
+    }
+
+    private static void ReleaseArena(Allocator arena, SyntaxNode by, FlowState state)
+    {
+        foreach (var entry in state.Blocks.ToList())
+        {
+            var allocator = entry.Value.Origin.Allocator;
+            if (allocator?.Kind == AllocatorKind.Arena && allocator.Matches(arena)
+                && (allocator.ArenaInstance is null) == (arena.ArenaInstance is null))
+            {
+                state.Blocks[entry.Key] = new BlockFacts(entry.Value.Origin, BlockStates.Released, by);
+            }
+        }
+    }
+
+    /// <summary>HEAP004 when a value that may point to a freed block is read, written or passed on.</summary>
+    private void CheckUse(ImmutableArray<PointerValue> values, SyntaxNode at, FlowState state)
+    {
+        if (values.IsDefault || !_reporting || _sink is null)
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && facts.MayBeFreed && facts.FreedBy is { } freedBy)
+            {
+                _sink.Report(HeapDiagnostics.UseAfterFree, at, freedBy, null, DiagnosticSink.Text(at), DiagnosticSink.Where(freedBy));
+                return;
+            }
+        }
+    }
+
+    /// <summary>The value is stored where it outlives the method: it no longer needs a free here.</summary>
+    private static void Escape(ImmutableArray<PointerValue> values, FlowState state)
+    {
+        if (values.IsDefault)
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && (facts.States & BlockStates.Live) != 0)
+            {
+                state.Blocks[value.Block] = facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null);
+            }
+        }
+    }
+
+    /// <summary>Control leaves the method: every owned block still live leaks through this exit.</summary>
+    private void LeaveMethod(FlowState state, string exit, SyntaxNode? at)
+    {
+        if (!_reporting)
+        {
+            return;
+        }
+
+        _summary?.NoteExit(state);
+        foreach (var facts in state.Blocks.Values)
+        {
+            if (facts.Origin.NeedsFree && (facts.States & BlockStates.Live) != 0)
+            {
+                ReportLeak(facts.Origin, exit, at);
+            }
+        }
+    }
+
+    private void ReportLeak(BlockOrigin origin, string exit, SyntaxNode? at)
+    {
+        if (_reporting)
+        {
+            _sink?.Report(HeapDiagnostics.MissingFree, origin.Site, at, null, origin.Source, origin.Holder, exit);
+        }
+    }
+}

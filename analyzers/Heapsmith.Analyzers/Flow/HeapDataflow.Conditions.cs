@@ -1,0 +1,205 @@
+// Branch conditions: constant folding over compile-time constants and the values the state knows
+// for bool and integer locals (so dead branches are pruned), and refinement of the state on each
+// branch (the bool is true here; the pointer is null here, so a failed TryAlloc needs no free).
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Heapsmith.Analyzers.Flow;
+
+internal sealed partial class HeapDataflow
+{
+    private static bool? ConstBool(IOperation operation, FlowState state) => Const(operation, state) as bool?;
+
+    private static long? ConstLong(IOperation operation, FlowState state) => Const(operation, state) as long?;
+
+    /// <summary>The value of a bool or integer expression when known on this state's paths (integers as long).</summary>
+    private static object? Const(IOperation? operation, FlowState state)
+    {
+        if (operation is null)
+        {
+            return null;
+        }
+
+        if (operation.ConstantValue.HasValue)
+        {
+            return Normalize(operation.ConstantValue.Value);
+        }
+
+        switch (operation)
+        {
+            case ILocalReferenceOperation local:
+                return state.Known.TryGetValue(local.Local, out var localValue) ? localValue : null;
+            case IParameterReferenceOperation parameter:
+                return state.Known.TryGetValue(parameter.Parameter, out var parameterValue) ? parameterValue : null;
+            case IConversionOperation conversion:
+                return Const(conversion.Operand, state);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                return Const(not.Operand, state) is bool b ? !b : null;
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } minus:
+                return Const(minus.Operand, state) is long n ? -n : null;
+            case IBinaryOperation binary:
+                return Fold(binary.OperatorKind, Const(binary.LeftOperand, state), Const(binary.RightOperand, state));
+            default:
+                return null;
+        }
+    }
+
+    private static object? Fold(BinaryOperatorKind kind, object? left, object? right)
+    {
+        if (left is long a && right is long b)
+        {
+            return kind switch
+            {
+                BinaryOperatorKind.Add => a + b,
+                BinaryOperatorKind.Subtract => a - b,
+                BinaryOperatorKind.Multiply => a * b,
+                BinaryOperatorKind.Equals => a == b,
+                BinaryOperatorKind.NotEquals => a != b,
+                BinaryOperatorKind.LessThan => a < b,
+                BinaryOperatorKind.LessThanOrEqual => a <= b,
+                BinaryOperatorKind.GreaterThan => a > b,
+                BinaryOperatorKind.GreaterThanOrEqual => a >= b,
+                _ => null,
+            };
+        }
+
+        if (left is bool x && right is bool y)
+        {
+            return kind switch
+            {
+                BinaryOperatorKind.Equals => x == y,
+                BinaryOperatorKind.NotEquals => x != y,
+                BinaryOperatorKind.And or BinaryOperatorKind.ConditionalAnd => x && y,
+                BinaryOperatorKind.Or or BinaryOperatorKind.ConditionalOr => x || y,
+                BinaryOperatorKind.ExclusiveOr => x ^ y,
+                _ => null,
+            };
+        }
+
+        return null;
+    }
+
+    private static object? Normalize(object? value) => value switch
+    {
+        bool b => b,
+        int or long or short or sbyte or byte or ushort or uint or char => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    private static long? ConstNumber(object value) => Normalize(value) as long?;
+
+    private static bool IsConstTracked(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Boolean
+        or SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_Byte
+        or SpecialType.System_UInt32 or SpecialType.System_UInt16 or SpecialType.System_SByte;
+
+    private static void SetKnown(ISymbol variable, IOperation? value, FlowState state)
+    {
+        if (Const(value, state) is { } known)
+        {
+            state.Known[variable] = known;
+        }
+        else
+        {
+            state.Known.Remove(variable);
+        }
+    }
+
+    /// <summary>Narrows <paramref name="state"/> to the paths where <paramref name="condition"/> is <paramref name="value"/>; false when there are none.</summary>
+    private bool Refine(IOperation condition, bool value, FlowState state)
+    {
+        switch (condition)
+        {
+            case IConversionOperation conversion:
+                return Refine(conversion.Operand, value, state);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                return Refine(not.Operand, !value, state);
+            case ILocalReferenceOperation local when local.Type?.SpecialType == SpecialType.System_Boolean:
+                state.Known[local.Local] = value;
+                return true;
+            case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == SpecialType.System_Boolean:
+                state.Known[parameter.Parameter] = value;
+                return true;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                var equal = (binary.OperatorKind == BinaryOperatorKind.Equals) == value;
+                if (IsNullConstant(binary.RightOperand) && KeyOfPlace(Unwrap(binary.LeftOperand), state) is { } left)
+                {
+                    return RefineNull(left, equal, state);
+                }
+
+                if (IsNullConstant(binary.LeftOperand) && KeyOfPlace(Unwrap(binary.RightOperand), state) is { } right)
+                {
+                    return RefineNull(right, equal, state);
+                }
+
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private static IOperation Unwrap(IOperation operation) => AllocatorApis.Unwrap(operation) ?? operation;
+
+    private static bool IsNullConstant(IOperation operation) =>
+        operation is IConversionOperation conversion ? IsNullConstant(conversion.Operand) || IsNullConstantValue(operation)
+        : operation is IDefaultValueOperation || IsNullConstantValue(operation);
+
+    private static bool IsNullConstantValue(IOperation operation) =>
+        operation.ConstantValue.HasValue && (operation.ConstantValue.Value is null || ConstNumber(operation.ConstantValue.Value) == 0)
+        && (operation.ConstantValue.Value is null || IsPointerLike(operation.Type));
+
+    private static bool IsHeldElsewhere(int block, VarKey key, FlowState state) => state.IsReferenced(block, key);
+
+    /// <summary>p == null (isNull) or p != null on this path.</summary>
+    private static bool RefineNull(VarKey key, bool isNull, FlowState state)
+    {
+        var values = state.Read(key);
+        if (values.IsDefault)
+        {
+            return true;
+        }
+
+        var blocks = values.Where(v => !v.IsNull).Select(v => v.Block).Distinct().ToList();
+        if (isNull)
+        {
+            // On this path the place holds no block: a block only it held was never allocated
+            // here, or its allocation failed. Either way there is nothing to free.
+            foreach (var block in blocks)
+            {
+                if (state.Blocks.TryGetValue(block, out var facts) && (facts.States & BlockStates.Live) != 0
+                    && !IsHeldElsewhere(block, key, state))
+                {
+                    state.Blocks[block] = facts.With((facts.States & ~BlockStates.Live) | BlockStates.Null, null);
+                }
+            }
+
+            state.Write(key, PointerValues.NullOnly);
+            return true;
+        }
+
+        if (blocks.Count == 0)
+        {
+            return false;
+        }
+
+        var nonNull = values.Where(v => !v.IsNull).ToImmutableArray();
+        state.Write(key, nonNull);
+        foreach (var block in blocks)
+        {
+            if (state.Blocks.TryGetValue(block, out var facts) && (facts.States & BlockStates.Null) != 0)
+            {
+                var states = facts.States & ~BlockStates.Null;
+                if (states == BlockStates.None && blocks.Count == 1)
+                {
+                    return false;
+                }
+
+                state.Blocks[block] = facts.With(states, null);
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,29 @@
+// What a call does to the pointers it is given and what it returns, as the caller's dataflow
+// sees it: from [OwnershipTakes]/[OwnershipReturns], or inferred from the callee's own body
+// (MethodSummaries). Immutable.
+using System.Collections.Immutable;
+
+namespace Heapsmith.Analyzers.Flow;
+
+internal sealed class MethodSummary
+{
+    public static readonly MethodSummary Borrowing = new(ImmutableArray<bool>.Empty, false, null);
+
+    public MethodSummary(ImmutableArray<bool> takes, bool returnsOwned, Allocator? returnAllocator)
+    {
+        Takes = takes;
+        ReturnsOwned = returnsOwned;
+        ReturnAllocator = returnAllocator;
+    }
+
+    /// <summary>Per parameter ordinal: the callee frees or keeps the pointer.</summary>
+    public ImmutableArray<bool> Takes { get; }
+
+    /// <summary>The result is a fresh block the caller owns.</summary>
+    public bool ReturnsOwned { get; }
+
+    /// <summary>The allocator of the returned block when every path agrees on one.</summary>
+    public Allocator? ReturnAllocator { get; }
+
+    public bool TakesParameter(int ordinal) => ordinal >= 0 && ordinal < Takes.Length && Takes[ordinal];
+}

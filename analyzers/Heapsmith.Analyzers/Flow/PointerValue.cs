@@ -1,0 +1,121 @@
+// One abstract pointer: which tracked block it points into and at what byte offset. The null
+// pointer is the block id NullBlock. Offsets are exact when known; UnknownOffset otherwise.
+// A variable holds a small set of these (PointerValues), one per path that reached it.
+using System;
+using System.Collections.Immutable;
+
+namespace Heapsmith.Analyzers.Flow;
+
+internal readonly struct PointerValue : IEquatable<PointerValue>
+{
+    public const int NullBlock = -1;
+
+    /// <summary>A value this analysis does not follow (an unannotated call's result, say).</summary>
+    public const int UnknownBlock = -2;
+    public const long UnknownOffset = long.MinValue;
+
+    public PointerValue(int block, long offset)
+    {
+        Block = block;
+        Offset = offset;
+    }
+
+    public int Block { get; }
+
+    /// <summary>Bytes from the start of the block; <see cref="UnknownOffset"/> when not known.</summary>
+    public long Offset { get; }
+
+    public bool IsNull => Block == NullBlock;
+
+    public bool IsUnknown => Block == UnknownBlock;
+
+    /// <summary>Points into a tracked block (neither null nor unknown).</summary>
+    public bool IsBlock => Block >= 0;
+
+    public bool IsKnownInterior => Offset != 0 && Offset != UnknownOffset;
+
+    public static PointerValue Null => new(NullBlock, 0);
+
+    public PointerValue Shifted(long bytes) =>
+        Offset == UnknownOffset || bytes == UnknownOffset ? new(Block, UnknownOffset) : new(Block, Offset + bytes);
+
+    public bool Equals(PointerValue other) => Block == other.Block && Offset == other.Offset;
+
+    public override bool Equals(object? obj) => obj is PointerValue other && Equals(other);
+
+    public override int GetHashCode() => (Block * 397) ^ Offset.GetHashCode();
+}
+
+/// <summary>Operations on the value set a variable holds (kept short: a few paths at most).</summary>
+internal static class PointerValues
+{
+    /// <summary>Beyond this many distinct values a variable is no longer tracked (widening).</summary>
+    public const int MaxValues = 8;
+
+    public static readonly ImmutableArray<PointerValue> NullOnly = ImmutableArray.Create(PointerValue.Null);
+
+    public static readonly ImmutableArray<PointerValue> UnknownOnly = ImmutableArray.Create(new PointerValue(PointerValue.UnknownBlock, 0));
+
+    public static ImmutableArray<PointerValue> Single(int block) => ImmutableArray.Create(new PointerValue(block, 0));
+
+    /// <summary>The union of two sets; <see cref="UnknownOnly"/> when either is unknown or it grows past <see cref="MaxValues"/>.</summary>
+    public static ImmutableArray<PointerValue> Union(ImmutableArray<PointerValue> a, ImmutableArray<PointerValue> b)
+    {
+        if (IsUnknown(a) || IsUnknown(b))
+        {
+            return UnknownOnly;
+        }
+
+        var builder = a.ToBuilder();
+        foreach (var value in b)
+        {
+            if (!builder.Contains(value))
+            {
+                builder.Add(value);
+            }
+        }
+
+        return builder.Count > MaxValues ? UnknownOnly : builder.ToImmutable();
+    }
+
+    public static bool IsUnknown(ImmutableArray<PointerValue> values) => values.IsDefault || (values.Length == 1 && values[0].IsUnknown);
+
+    public static bool SameSet(ImmutableArray<PointerValue> a, ImmutableArray<PointerValue> b)
+    {
+        if (a.IsDefault || b.IsDefault)
+        {
+            return a.IsDefault == b.IsDefault;
+        }
+
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        foreach (var value in a)
+        {
+            if (!b.Contains(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static ImmutableArray<PointerValue> Shift(ImmutableArray<PointerValue> values, long bytes)
+    {
+        if (values.IsDefault)
+        {
+            return values;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<PointerValue>(values.Length);
+        foreach (var value in values)
+        {
+            builder.Add(value.IsBlock ? value.Shifted(bytes) : value);
+        }
+
+        return builder.MoveToImmutable();
+    }
+}

@@ -1,0 +1,82 @@
+// Gathers, while a callee's own graph is analysed in summary mode, what happens to each pointer
+// parameter on the paths that leave it (freed or kept: the callee takes it) and what it returns
+// (a fresh owned block on every returning path: it returns ownership).
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Heapsmith.Analyzers.Flow;
+
+internal sealed class SummaryCollector
+{
+    private readonly Dictionary<int, int> _parameterBlocks = new();
+    private readonly Dictionary<int, BlockStates> _parameterOutcomes = new();
+    private bool _sawReturn;
+    private bool _allReturnsOwned = true;
+    private bool _sawOwnedBlock;
+    private Allocator? _returnAllocator;
+    private bool _allocatorsAgree = true;
+
+    public void NoteParameter(int ordinal, int block) => _parameterBlocks[ordinal] = block;
+
+    public void NoteExit(FlowState state)
+    {
+        foreach (var entry in _parameterBlocks)
+        {
+            if (state.Blocks.TryGetValue(entry.Value, out var facts))
+            {
+                _parameterOutcomes[entry.Key] = (_parameterOutcomes.TryGetValue(entry.Key, out var seen) ? seen : BlockStates.None) | facts.States;
+            }
+        }
+    }
+
+    public void NoteReturn(ImmutableArray<PointerValue> values, FlowState state)
+    {
+        _sawReturn = true;
+        if (values.IsDefault)
+        {
+            _allReturnsOwned = false;
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            if (value.IsNull)
+            {
+                continue;
+            }
+
+            // A pointer into a block (past a header, say) is not one the caller could free.
+            if (value.Offset != 0 || !state.Blocks.TryGetValue(value.Block, out var facts) || !facts.Origin.IsOwned || facts.MayBeFreed)
+            {
+                _allReturnsOwned = false;
+                return;
+            }
+
+            _sawOwnedBlock = true;
+            var allocator = facts.Origin.Allocator;
+            if (_returnAllocator is null && _allocatorsAgree)
+            {
+                _returnAllocator = allocator;
+                _allocatorsAgree = allocator is not null;
+            }
+            else if (allocator is null || _returnAllocator is null || !allocator.Matches(_returnAllocator) || !_returnAllocator.Matches(allocator))
+            {
+                _allocatorsAgree = false;
+            }
+        }
+    }
+
+    /// <summary>A parameter is taken when some path frees it, or, for a pointer (not an integer
+    /// address, which is bookkeeping), stores it where it outlives the call.</summary>
+    public MethodSummary Build(ImmutableArray<IParameterSymbol> parameters)
+    {
+        var takes = parameters
+            .Select(p => _parameterOutcomes.TryGetValue(p.Ordinal, out var states)
+                && ((states & BlockStates.Freed) != 0 || ((states & BlockStates.Escaped) != 0 && p.Type.TypeKind == TypeKind.Pointer)))
+            .ToImmutableArray();
+        var returnsOwned = _sawReturn && _allReturnsOwned && _sawOwnedBlock;
+        return new MethodSummary(takes, returnsOwned, returnsOwned && _allocatorsAgree ? _returnAllocator : null);
+    }
+}
