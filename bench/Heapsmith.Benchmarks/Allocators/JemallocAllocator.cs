@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+
+namespace Heapsmith.Benchmarks.Allocators;
+
+// jemalloc from the Debian package libjemalloc2 (libjemalloc.so.2). Its exports are the unprefixed
+// malloc/free/realloc; loaded with dlopen (RTLD_LOCAL) and called through the addresses dlsym gives
+// for its own handle, they are jemalloc's and the process's malloc stays glibc's.
+// jemalloc uses initial-exec TLS, which needs room in the static TLS block that the .NET runtime's
+// own libraries have already used: dlopen fails with "cannot allocate memory in static TLS block"
+// unless the process starts with GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384 (the bench
+// sets it for every benchmark process; see docs/benchmarks.md).
+
+/// <summary>jemalloc's <c>malloc</c>/<c>free</c>/<c>realloc</c> from its own library handle.</summary>
+internal readonly unsafe struct JemallocAllocator : IAllocator
+{
+    public const string FileName = "libjemalloc.so.2";
+
+    /// <summary>The glibc tunable that gives dlopen the static TLS room jemalloc needs.</summary>
+    public const string StaticTlsTunable = "glibc.rtld.optional_static_tls=16384";
+
+    public static bool IsAvailable => Exports.Library.IsLoaded && Exports.Malloc != null && Exports.Free != null && Exports.Realloc != null;
+
+    public static bool IsThreadSafe => true;
+
+    public static NativeAllocatorLibrary Library => Exports.Library;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Alloc(nuint size) => NativeAllocatorLibrary.NotNull(Exports.Malloc(size));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(void* block) => Exports.Free(block);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Realloc(void* block, nuint newSize) => NativeAllocatorLibrary.NotNull(Exports.Realloc(block, newSize));
+
+    private static class Exports
+    {
+        public static readonly NativeAllocatorLibrary Library = NativeAllocatorLibrary.Load(FileName);
+        public static readonly delegate* unmanaged<nuint, void*> Malloc = (delegate* unmanaged<nuint, void*>)Library.Export("malloc");
+        public static readonly delegate* unmanaged<void*, void> Free = (delegate* unmanaged<void*, void>)Library.Export("free");
+        public static readonly delegate* unmanaged<void*, nuint, void*> Realloc = (delegate* unmanaged<void*, nuint, void*>)Library.Export("realloc");
+    }
+}

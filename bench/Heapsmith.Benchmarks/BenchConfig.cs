@@ -1,0 +1,44 @@
+using System;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using Heapsmith.Benchmarks.Allocators;
+using Perfolizer.Horology;
+
+namespace Heapsmith.Benchmarks;
+
+// The BenchmarkDotNet configuration. Every benchmark runs in its own process (BDN's default
+// toolchain), so allocators never share a heap. The job carries the environment the benchmark
+// processes need: the glibc tunable for jemalloc's dlopen and the quick flag. Results are joined
+// into one summary and exported as JSON (what scripts/bench-report parses) and GitHub markdown.
+
+/// <summary>Builds the run's configuration.</summary>
+internal static class BenchConfig
+{
+    public static IConfig Create(bool quick)
+    {
+        var baseJob = quick
+            ? Job.Default
+                .WithLaunchCount(1)
+                .WithWarmupCount(2)
+                .WithIterationCount(5)
+                .WithIterationTime(TimeInterval.FromMilliseconds(100))
+                .WithId("Quick")
+            : Job.Default.WithId("Full");
+        var job = baseJob.WithEnvironmentVariables(
+            new EnvironmentVariable("GLIBC_TUNABLES", GlibcTunables.WithStaticTls(Environment.GetEnvironmentVariable("GLIBC_TUNABLES"))),
+            new EnvironmentVariable(BenchOptions.QuickVariable, quick ? "1" : "0"));
+
+        return ManualConfig.CreateEmpty()
+            .AddJob(job)
+            .AddLogger(ConsoleLogger.Default)
+            .AddColumnProvider(DefaultColumnProviders.Instance)
+            .AddExporter(JsonExporter.Brief, MarkdownExporter.GitHub)
+            .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(24))
+            .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
+    }
+}
