@@ -4,7 +4,8 @@ namespace Heapsmith.Benchmarks.Allocators;
 // implementations are structs, so a workload written as `Run<TAlloc>() where TAlloc : struct,
 // IAllocator` is compiled once per allocator with direct (inlinable) calls: no interface or
 // virtual dispatch is measured. Invariants every implementation keeps:
-// - Alloc never returns null (it throws OutOfMemoryException), and the block is 16-byte aligned;
+// - Alloc never returns null (it throws OutOfMemoryException); the block is 16-byte aligned, or
+//   8-byte aligned when it is 8 bytes or smaller (all C requires; mimalloc does so);
 // - Free(null) is a no-op; Free takes any pointer Alloc or Realloc of the same allocator returned;
 // - Realloc(p, n) keeps min(old, n) bytes of contents and frees p when it moves the block.
 
