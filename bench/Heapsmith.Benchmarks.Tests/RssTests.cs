@@ -58,6 +58,15 @@ public class RssTests
         Assert.Equal(1.5, root.GetProperty("seconds").GetDouble());
     }
 
+    [Fact]
+    public void A_failed_child_becomes_an_entry_with_its_error()
+    {
+        using var line = JsonDocument.Parse(RssMode.FailureJson("thread-churn", AllocatorKind.Jemalloc, "exit 134: \"boom\""));
+        Assert.Equal("Jemalloc", line.RootElement.GetProperty("allocator").GetString());
+        Assert.Equal("exit 134: \"boom\"", line.RootElement.GetProperty("error").GetString());
+        Assert.False(line.RootElement.TryGetProperty("phases", out _));
+    }
+
     [Theory]
     [InlineData(null, "glibc.rtld.optional_static_tls=16384")]
     [InlineData("", "glibc.rtld.optional_static_tls=16384")]

@@ -1,6 +1,7 @@
 using System;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Jobs;
@@ -16,7 +17,9 @@ namespace Heapsmith.Benchmarks;
 // processes need: the glibc tunable for jemalloc's dlopen and the quick flag. Results are joined
 // into one summary and exported as JSON (what scripts/bench-report parses) and GitHub markdown.
 // The quick job uses many short iterations rather than a few long ones: on a shared machine a
-// short iteration has a better chance to run undisturbed, which keeps the median honest.
+// short iteration has a better chance to run undisturbed, which keeps the median honest. The full
+// job is bounded too (two launches of 20 iterations): BenchmarkDotNet's default keeps iterating up
+// to 100 times while a noisy machine keeps the error high, which made a full run take hours.
 
 /// <summary>Builds the run's configuration.</summary>
 internal static class BenchConfig
@@ -30,7 +33,12 @@ internal static class BenchConfig
                 .WithIterationCount(15)
                 .WithIterationTime(TimeInterval.FromMilliseconds(25))
                 .WithId("Quick")
-            : Job.Default.WithId("Full");
+            : Job.Default
+                .WithLaunchCount(2)
+                .WithWarmupCount(5)
+                .WithIterationCount(20)
+                .WithIterationTime(TimeInterval.FromMilliseconds(250))
+                .WithId("Full");
         var job = baseJob.WithEnvironmentVariables(
             new EnvironmentVariable("GLIBC_TUNABLES", GlibcTunables.WithStaticTls(Environment.GetEnvironmentVariable("GLIBC_TUNABLES"))),
             new EnvironmentVariable(BenchOptions.QuickVariable, quick ? "1" : "0"));
@@ -38,6 +46,8 @@ internal static class BenchConfig
         return ManualConfig.CreateEmpty()
             .AddJob(job)
             .AddLogger(ConsoleLogger.Default)
+            // Managed bytes allocated per operation: every allocator path here must show zero.
+            .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .AddExporter(JsonExporter.Brief, MarkdownExporter.GitHub)
             .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(24))

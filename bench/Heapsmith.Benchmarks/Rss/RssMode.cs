@@ -13,7 +13,8 @@ namespace Heapsmith.Benchmarks.Rss;
 // `--rss-child <case> <allocator>`; the child runs the case alone and prints one JSON line. A fresh
 // process per allocator keeps allocators from polluting each other's RSS (pages a previous
 // allocator kept, the runtime's own growth). The parent gathers the lines into one JSON array
-// (stdout, or --out <file>) that scripts/bench-report turns into the RSS table.
+// (stdout, or --out <file>) that scripts/bench-report turns into the RSS table. A child that fails
+// becomes an entry with an "error" instead of figures, and the exit code says something failed.
 
 /// <summary>Measures resident memory, one allocator per process.</summary>
 internal static class RssMode
@@ -30,6 +31,7 @@ internal static class RssMode
         }
 
         var lines = new List<string>();
+        var failures = 0;
         foreach (var rssCase in Cases)
         {
             foreach (var allocator in AllocatorSet.ForCase(rssCase.MultiThreaded))
@@ -38,8 +40,9 @@ internal static class RssMode
                 var line = output.Split('\n').LastOrDefault(l => l.StartsWith('{'));
                 if (exitCode != 0 || line == null)
                 {
-                    Console.Error.WriteLine($"rss {rssCase.Name} {allocator}: child failed (exit {exitCode}): {error.Trim()}");
-                    return 1;
+                    // Keep going: one allocator's failure must not hide the others' figures.
+                    failures++;
+                    line = FailureJson(rssCase.Name, allocator, $"exit {exitCode}: {error.Trim()}");
                 }
 
                 Console.Error.WriteLine($"rss {rssCase.Name,-14} {allocator,-16} {line}");
@@ -57,7 +60,7 @@ internal static class RssMode
             Console.Write(json);
         }
 
-        return 0;
+        return failures == 0 ? 0 : 1;
     }
 
     /// <summary>Child: runs one case with one allocator and prints its JSON line.</summary>
@@ -102,6 +105,22 @@ internal static class RssMode
 
             json.WriteEndObject();
             json.WriteNumber("seconds", Math.Round(seconds, 3));
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The JSON line of a case that did not run to the end.</summary>
+    internal static string FailureJson(string caseName, AllocatorKind allocator, string error)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("case", caseName);
+            json.WriteString("allocator", allocator.ToString());
+            json.WriteString("error", error.Length > 2000 ? error[..2000] : error);
             json.WriteEndObject();
         }
 
