@@ -67,6 +67,9 @@ public class AllocatorContractTests
         var library = NativeAllocatorLibrary.Load("libheapsmith-does-not-exist.so.9");
         Assert.False(library.IsLoaded);
         Assert.NotNull(library.LoadError);
+        // The summary is the loader's one line, not the runtime's paragraph of advice.
+        Assert.Contains("libheapsmith-does-not-exist.so.9", library.LoadErrorSummary);
+        Assert.DoesNotContain('\n', library.LoadErrorSummary!);
         Assert.Equal(0, library.Export("malloc"));
     }
 

@@ -57,9 +57,9 @@ internal static class AllocatorSet
     public static string? UnavailableReason(AllocatorKind kind) => kind switch
     {
         AllocatorKind.Mimalloc when !MimallocAllocator.IsAvailable =>
-            $"{MimallocAllocator.FileName} did not load ({MimallocAllocator.Library.LoadError ?? "missing exports"}); install the Debian package libmimalloc2.0",
+            $"{MimallocAllocator.FileName} did not load ({MimallocAllocator.Library.LoadErrorSummary ?? "missing exports"}); install the Debian package libmimalloc2.0",
         AllocatorKind.Jemalloc when !JemallocAllocator.IsAvailable =>
-            $"{JemallocAllocator.FileName} did not load ({JemallocAllocator.Library.LoadError ?? "missing exports"}); install the Debian package libjemalloc2 and start the process with GLIBC_TUNABLES={JemallocAllocator.StaticTlsTunable}",
+            $"{JemallocAllocator.FileName} did not load ({JemallocAllocator.Library.LoadErrorSummary ?? "missing exports"}); install the Debian package libjemalloc2 and start the process with GLIBC_TUNABLES={JemallocAllocator.StaticTlsTunable}",
         _ => null,
     };
 

@@ -30,6 +30,10 @@ internal sealed class NativeAllocatorLibrary
 
     public bool IsLoaded => Handle != 0;
 
+    /// <summary>The loader's own words (dlerror, the last line of the runtime's long message), or null.</summary>
+    public string? LoadErrorSummary =>
+        LoadError?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } lines ? lines[^1] : LoadError;
+
     /// <summary>Loads <paramref name="fileName"/>; never throws.</summary>
     public static NativeAllocatorLibrary Load(string fileName)
     {
