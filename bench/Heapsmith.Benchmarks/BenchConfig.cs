@@ -17,14 +17,15 @@ namespace Heapsmith.Benchmarks;
 // processes need: the glibc tunable for jemalloc's dlopen and the quick flag. Results are joined
 // into one summary and exported as JSON (what scripts/bench-report parses) and GitHub markdown.
 // The quick job uses many short iterations rather than a few long ones: on a shared machine a
-// short iteration has a better chance to run undisturbed, which keeps the median honest. The full
+// short iteration has a better chance to run undisturbed, which keeps the median honest. Time is
+// the process's CPU time (ProcessCpuClock) unless --wall-clock asks for BenchmarkDotNet's default. The full
 // job is bounded too (two launches of 20 iterations): BenchmarkDotNet's default keeps iterating up
 // to 100 times while a noisy machine keeps the error high, which made a full run take hours.
 
 /// <summary>Builds the run's configuration.</summary>
 internal static class BenchConfig
 {
-    public static IConfig Create(bool quick)
+    public static IConfig Create(bool quick, bool wallClock)
     {
         var baseJob = quick
             ? Job.Default
@@ -39,6 +40,12 @@ internal static class BenchConfig
                 .WithIterationCount(20)
                 .WithIterationTime(TimeInterval.FromMilliseconds(250))
                 .WithId("Full");
+        var cpuClock = new ProcessCpuClock();
+        if (!wallClock && cpuClock.IsAvailable)
+        {
+            baseJob = baseJob.WithClock(cpuClock);
+        }
+
         var job = baseJob.WithEnvironmentVariables(
             new EnvironmentVariable("GLIBC_TUNABLES", GlibcTunables.WithStaticTls(Environment.GetEnvironmentVariable("GLIBC_TUNABLES"))),
             new EnvironmentVariable(BenchOptions.QuickVariable, quick ? "1" : "0"));

@@ -12,9 +12,11 @@ using Heapsmith.Benchmarks.Rss;
 //   --rss [--out FILE]     resident-memory cases, one child process per allocator.
 //   --rss-child CASE ALLOC one RSS case in this process (used by --rss).
 // --quick (any mode): the short job and fewer cases, for scripts/bench-report --quick.
+// --wall-clock: time with BenchmarkDotNet's wall clock instead of the process CPU time.
 
 var quick = args.Contains("--quick");
-var rest = args.Where(a => a != "--quick").ToArray();
+var wallClock = args.Contains("--wall-clock");
+var rest = args.Where(a => a is not "--quick" and not "--wall-clock").ToArray();
 if (quick)
 {
     Environment.SetEnvironmentVariable(BenchOptions.QuickVariable, "1");
@@ -51,6 +53,6 @@ switch (rest.FirstOrDefault())
         return RssMode.RunChild(rest[1], rest[2], quick);
 
     default:
-        var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, BenchConfig.Create(quick));
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, BenchConfig.Create(quick, wallClock));
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
 }
