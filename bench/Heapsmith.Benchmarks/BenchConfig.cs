@@ -31,8 +31,8 @@ internal static class BenchConfig
             ? Job.Default
                 .WithLaunchCount(1)
                 .WithWarmupCount(3)
-                .WithIterationCount(15)
-                .WithIterationTime(TimeInterval.FromMilliseconds(25))
+                .WithIterationCount(25)
+                .WithIterationTime(TimeInterval.FromMilliseconds(20))
                 .WithId("Quick")
             : Job.Default
                 .WithLaunchCount(2)

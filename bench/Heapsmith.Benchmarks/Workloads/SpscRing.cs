@@ -7,6 +7,9 @@ namespace Heapsmith.Benchmarks.Workloads;
 // A bounded single-producer single-consumer queue of block pointers: how a producer thread hands
 // blocks to the consumer thread that frees them. Lock-free (one volatile write per side), the two
 // counters on separate cache lines, so its own cost is small and equal for every allocator.
+// A side that must wait spins briefly, then yields and sleeps (SpinWait's default): a waiting thread
+// burns little CPU, which matters because the suite's clock is the process's CPU time and a core
+// may be taken away from the other side at any moment on a shared machine.
 // Invariants: 0 <= tail - head <= Capacity; only the producer writes tail, only the consumer head.
 
 /// <summary>Single-producer single-consumer ring of pointers.</summary>
@@ -36,7 +39,7 @@ internal sealed unsafe class SpscRing : IDisposable
         var spin = default(SpinWait);
         while (tail - Volatile.Read(ref _counters.Head) > _mask)
         {
-            spin.SpinOnce(sleep1Threshold: -1);
+            spin.SpinOnce();
         }
 
         _slots[tail & _mask] = item;
@@ -50,7 +53,7 @@ internal sealed unsafe class SpscRing : IDisposable
         var spin = default(SpinWait);
         while (Volatile.Read(ref _counters.Tail) == head)
         {
-            spin.SpinOnce(sleep1Threshold: -1);
+            spin.SpinOnce();
         }
 
         var item = _slots[head & _mask];
