@@ -68,6 +68,8 @@ public class SpecTests
     {
         Assert.Equal(HeapConfigAttribute.DefaultPageSize, 1 << HandSpec<DefaultHeapConfig>.PageShift);
         Assert.Equal(HeapConfigAttribute.DefaultSegmentSize, 1 << HandSpec<DefaultHeapConfig>.SegmentShift);
+        Assert.Equal(new HeapConfigAttribute().Backend, HandSpec<DefaultHeapConfig>.Backend);
+        Assert.Equal(HeapConfigAttribute.DefaultPurgeDelayMs, HandSpec<DefaultHeapConfig>.PurgeDelayMs);
         Assert.True(HandSpec<DefaultHeapConfig>.ThreadSafe);
         Assert.False(HandSpec<UnsyncHeapConfig>.ThreadSafe);
     }

@@ -4,7 +4,8 @@ namespace Heapsmith.Benchmarks.Specs;
 
 // A hand-written IHeapSpec for the bench's heaps, standing in for the spec struct the generator
 // will emit (today it emits only the size-class table and GoodSize). Defaults of HeapConfigAttribute
-// except what TConfig says. Backend NativeMemory while the Mmap backend is not in this branch.
+// except what TConfig says, so the backend is Mmap like the declared heaps' (the placeholder engine
+// in this branch ignores it; the Mmap backend is in main).
 // Per generic instantiation the table is a separate static, built once.
 
 /// <summary>The engine spec of a bench heap, derived from <typeparamref name="TConfig"/>.</summary>
@@ -34,7 +35,7 @@ internal readonly struct HandSpec<TConfig> : IHeapSpec
 
     public static bool ThreadSafe => TConfig.ThreadSafe;
 
-    public static HeapBackend Backend => HeapBackend.NativeMemory;
+    public static HeapBackend Backend => HeapBackend.Mmap;
 
     public static HeapChecks Checks => HeapChecks.None;
 
