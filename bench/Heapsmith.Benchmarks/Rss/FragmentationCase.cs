@@ -8,7 +8,8 @@ namespace Heapsmith.Benchmarks.Rss;
 // The fragmentation run (issues 3 and 4): allocate a million mixed blocks (half as many in the quick
 // mode; log-uniform 16 B..1 KiB, every byte written), free a random 90% of them, then allocate larger
 // blocks (1..8 KiB) worth half the freed bytes. A size-class allocator cannot give the holes left in
-// its small-class pages to the larger classes; glibc coalesces them. Then everything is freed: does the memory go back?
+// its small-class pages to the larger classes; glibc coalesces them. Then everything is freed: does
+// the memory go back?
 // Phases (bytes above the warmed-up baseline): allocated, freed90, larger (the final working set),
 // released (all freed, then a pause and a little activity so delayed purges can run); plus the peak.
 
