@@ -43,15 +43,41 @@ public class SpecTests
     }
 
     [Fact]
+    public void Pages_take_the_smallest_span_with_two_blocks_and_under_an_eighth_wasted()
+    {
+        var table = HandSpec<DefaultHeapConfig>.Table;
+        var unit = 1 << table.PageShift;
+        for (var c = 0; c < table.BlockSizes.Length; c++)
+        {
+            var bytes = table.PageSpans[c] * unit;
+            Assert.Equal(bytes / table.BlockSizes[c], table.BlocksPerPage[c]);
+            Assert.True(table.BlocksPerPage[c] >= 2);
+            Assert.True((bytes - (table.BlocksPerPage[c] * table.BlockSizes[c])) * 8 < bytes);
+            if (table.PageSpans[c] > 1)
+            {
+                // One unit less would not do.
+                var smaller = (table.PageSpans[c] - 1) * unit;
+                var blocks = smaller / table.BlockSizes[c];
+                Assert.False(blocks >= 2 && (smaller - (blocks * table.BlockSizes[c])) * 8 < smaller);
+            }
+        }
+
+        // 14336-byte blocks leave 8 KiB (exactly 1/8) of one 64 KiB unit: two units hold nine.
+        var c14336 = table.SizeClassOf(14336);
+        Assert.Equal(2, table.PageSpans[c14336]);
+        Assert.Equal(9, table.BlocksPerPage[c14336]);
+        Assert.Equal(1, table.PageSpans[table.SizeClassOf(16384)]);
+    }
+
+    [Fact]
     public void Block_index_multiplier_divides_exactly_for_every_offset_in_a_page()
     {
         foreach (var table in new[] { HandSpec<DefaultHeapConfig>.Table, HandSpec<PowersOfTwoHeapConfig>.Table })
         {
-            var pageSize = 1UL << table.PageShift;
             for (var c = 0; c < table.BlockSizes.Length; c++)
             {
                 var blockSize = (ulong)table.BlockSizes[c];
-                Assert.Equal((int)(pageSize / blockSize), table.BlocksPerPage[c]);
+                var pageSize = (ulong)table.PageSpans[c] << table.PageShift;
                 for (ulong offset = 0; offset < pageSize; offset++)
                 {
                     if (((offset * table.Multipliers[c]) >> SizeClassTable.BlockIndexShift) != offset / blockSize)

@@ -46,7 +46,7 @@ internal readonly struct HandSpec<TConfig> : IHeapSpec
 
     public static int BlockSize(int sizeClass) => Table.BlockSizes[sizeClass];
 
-    public static int PageSpan(int sizeClass) => 1;
+    public static int PageSpan(int sizeClass) => Table.PageSpans[sizeClass];
 
     public static int BlocksPerPage(int sizeClass) => Table.BlocksPerPage[sizeClass];
 

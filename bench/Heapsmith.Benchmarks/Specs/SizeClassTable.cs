@@ -10,7 +10,9 @@ namespace Heapsmith.Benchmarks.Specs;
 // hand-written spec and the declared heap describe the same allocator.
 // Invariants: block sizes strictly ascending multiples of Alignment, last == MaxSmallSize;
 // Lookup[(n + Alignment - 1) / Alignment] is the smallest class whose block holds n bytes;
-// BlocksPerPage(c) = PageSize / BlockSize(c) (every class fits one page: MaxSmallSize <= PageSize);
+// a page of class c spans PageSpans[c] page units: the smallest span holding at least MinBlocksPerPage
+// blocks with under 1/MaxWasteDenominator of it left over (the generator's layout rule), and
+// BlocksPerPage(c) = span * PageSize / BlockSize(c);
 // (o * Multiplier(c)) >> BlockIndexShift == o / BlockSize(c) for every offset o inside a page.
 
 /// <summary>Size classes and page geometry of one heap configuration.</summary>
@@ -19,10 +21,17 @@ internal sealed class SizeClassTable
     /// <summary>Shift paired with the block-index multipliers.</summary>
     public const int BlockIndexShift = 32;
 
-    private SizeClassTable(int[] blockSizes, byte[] lookup, int[] blocksPerPage, ulong[] multipliers, int alignmentShift, int pageShift)
+    /// <summary>A page holds at least this many blocks.</summary>
+    public const int MinBlocksPerPage = 2;
+
+    /// <summary>A page leaves under 1/8 of its bytes unused.</summary>
+    public const int MaxWasteDenominator = 8;
+
+    private SizeClassTable(int[] blockSizes, byte[] lookup, int[] pageSpans, int[] blocksPerPage, ulong[] multipliers, int alignmentShift, int pageShift)
     {
         BlockSizes = blockSizes;
         Lookup = lookup;
+        PageSpans = pageSpans;
         BlocksPerPage = blocksPerPage;
         Multipliers = multipliers;
         AlignmentShift = alignmentShift;
@@ -32,6 +41,8 @@ internal sealed class SizeClassTable
     public int[] BlockSizes { get; }
 
     public byte[] Lookup { get; }
+
+    public int[] PageSpans { get; }
 
     public int[] BlocksPerPage { get; }
 
@@ -49,7 +60,7 @@ internal sealed class SizeClassTable
     /// <summary>Builds the jemalloc-spaced table for a configuration.</summary>
     public static SizeClassTable Spaced(int minBlockSize, int maxSmallSize, int classesPerDoubling, int alignment, int pageSize)
     {
-        if (!IsPowerOfTwo(alignment) || !IsPowerOfTwo(pageSize) || !IsPowerOfTwo(minBlockSize) || classesPerDoubling < 1 || maxSmallSize > pageSize)
+        if (!IsPowerOfTwo(alignment) || !IsPowerOfTwo(pageSize) || !IsPowerOfTwo(minBlockSize) || classesPerDoubling < 1)
         {
             throw new ArgumentException("invalid size-class configuration");
         }
@@ -80,15 +91,32 @@ internal sealed class SizeClassTable
         }
 
         var blockSizes = sizes.ToArray();
+        var pageSpans = new int[blockSizes.Length];
         var blocksPerPage = new int[blockSizes.Length];
         var multipliers = new ulong[blockSizes.Length];
         for (var c = 0; c < blockSizes.Length; c++)
         {
-            blocksPerPage[c] = pageSize / blockSizes[c];
+            pageSpans[c] = SmallestSpan(blockSizes[c], pageSize);
+            blocksPerPage[c] = (int)((long)pageSpans[c] * pageSize / blockSizes[c]);
             multipliers[c] = ((1UL << BlockIndexShift) + (ulong)blockSizes[c] - 1) / (ulong)blockSizes[c];
         }
 
-        return new SizeClassTable(blockSizes, lookup, blocksPerPage, multipliers, alignmentShift, Log2(pageSize));
+        return new SizeClassTable(blockSizes, lookup, pageSpans, blocksPerPage, multipliers, alignmentShift, Log2(pageSize));
+    }
+
+    // The smallest number of page units whose page holds MinBlocksPerPage blocks with under
+    // 1/MaxWasteDenominator left over; MaxWasteDenominator * blockSize bytes always qualify.
+    private static int SmallestSpan(int blockSize, int pageSize)
+    {
+        for (var span = 1; ; span++)
+        {
+            var bytes = (long)span * pageSize;
+            var blocks = bytes / blockSize;
+            if (blocks >= MinBlocksPerPage && (bytes - (blocks * blockSize)) * MaxWasteDenominator < bytes)
+            {
+                return span;
+            }
+        }
     }
 
     private static bool IsPowerOfTwo(int value) => value > 0 && (value & (value - 1)) == 0;
