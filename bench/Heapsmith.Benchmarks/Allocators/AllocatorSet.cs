@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+
+namespace Heapsmith.Benchmarks.Allocators;
+
+// The one place that maps AllocatorKind to an IAllocator type: the dispatch switch runs once per
+// benchmark invocation (which holds thousands of operations), never per allocation. Also decides
+// which allocators a case runs with: unavailable competitors are left out (a missing Debian package
+// skips them cleanly), single-threaded heaps stay out of multi-threaded cases, and the quick mode
+// measures fewer Heapsmith configurations.
+
+/// <summary>Dispatch and selection of the allocators under test.</summary>
+internal static class AllocatorSet
+{
+    /// <summary>Runs <paramref name="workload"/> with the allocator <paramref name="kind"/> as its type argument.</summary>
+    public static void Run<TWorkload>(AllocatorKind kind, ref TWorkload workload)
+        where TWorkload : struct, IAllocatorWorkload
+    {
+        if (!IsAvailable(kind))
+        {
+            throw new InvalidOperationException($"{kind} is not available here: {UnavailableReason(kind)}");
+        }
+
+        switch (kind)
+        {
+            case AllocatorKind.Baseline: workload.Run<FreeListBaseline>(); break;
+            case AllocatorKind.Glibc: workload.Run<GlibcAllocator>(); break;
+            case AllocatorKind.Mimalloc: workload.Run<MimallocAllocator>(); break;
+            case AllocatorKind.Jemalloc: workload.Run<JemallocAllocator>(); break;
+            case AllocatorKind.Heapsmith: workload.Run<HeapsmithAllocator>(); break;
+            case AllocatorKind.HeapsmithUnsync: workload.Run<HeapsmithUnsyncAllocator>(); break;
+            case AllocatorKind.HeapsmithPow2: workload.Run<HeapsmithPow2Allocator>(); break;
+            default: throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+    }
+
+    public static bool IsAvailable(AllocatorKind kind) => kind switch
+    {
+        AllocatorKind.Mimalloc => MimallocAllocator.IsAvailable,
+        AllocatorKind.Jemalloc => JemallocAllocator.IsAvailable,
+        _ => Enum.IsDefined(kind),
+    };
+
+    public static bool IsThreadSafe(AllocatorKind kind) => kind switch
+    {
+        AllocatorKind.Baseline => FreeListBaseline.IsThreadSafe,
+        AllocatorKind.Glibc => GlibcAllocator.IsThreadSafe,
+        AllocatorKind.Mimalloc => MimallocAllocator.IsThreadSafe,
+        AllocatorKind.Jemalloc => JemallocAllocator.IsThreadSafe,
+        AllocatorKind.Heapsmith => HeapsmithAllocator.IsThreadSafe,
+        AllocatorKind.HeapsmithUnsync => HeapsmithUnsyncAllocator.IsThreadSafe,
+        AllocatorKind.HeapsmithPow2 => HeapsmithPow2Allocator.IsThreadSafe,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>Why <paramref name="kind"/> cannot run, or null when it can.</summary>
+    public static string? UnavailableReason(AllocatorKind kind) => kind switch
+    {
+        AllocatorKind.Mimalloc when !MimallocAllocator.IsAvailable =>
+            $"{MimallocAllocator.FileName} did not load ({MimallocAllocator.Library.LoadErrorSummary ?? "missing exports"}); install the Debian package libmimalloc2.0",
+        AllocatorKind.Jemalloc when !JemallocAllocator.IsAvailable =>
+            $"{JemallocAllocator.FileName} did not load ({JemallocAllocator.Library.LoadErrorSummary ?? "missing exports"}); install the Debian package libjemalloc2 and start the process with GLIBC_TUNABLES={JemallocAllocator.StaticTlsTunable}",
+        _ => null,
+    };
+
+    /// <summary>
+    /// The allocators a case runs with, in report order.
+    /// </summary>
+    /// <param name="multiThreaded">The case frees blocks on other threads: single-threaded allocators are left out.</param>
+    /// <param name="withBaseline">Include the free-list bound (pair cases only).</param>
+    public static IEnumerable<AllocatorKind> ForCase(bool multiThreaded, bool withBaseline = false)
+    {
+        foreach (var kind in Enum.GetValues<AllocatorKind>())
+        {
+            if ((kind == AllocatorKind.Baseline && !withBaseline)
+                || (multiThreaded && !IsThreadSafe(kind))
+                || (kind == AllocatorKind.HeapsmithPow2 && BenchOptions.Quick)
+                || !IsAvailable(kind))
+            {
+                continue;
+            }
+
+            yield return kind;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Heapsmith.Benchmarks.Allocators;
+
+// mimalloc from the Debian package libmimalloc2.0 (libmimalloc.so.2), called through its mi_*
+// exports with an ordinary unmanaged call (the same managed/native transition glibc pays through
+// NativeMemory). Unavailable, not an error, when the package is not installed. HEAPSMITH_BENCH_MIMALLOC
+// may name another build (a path), e.g. a newer mimalloc built from source.
+
+/// <summary>mimalloc's <c>mi_malloc</c>/<c>mi_free</c>/<c>mi_realloc</c>.</summary>
+internal readonly unsafe struct MimallocAllocator : IAllocator
+{
+    /// <summary>Environment variable naming another build of the library to load instead (a path).</summary>
+    public const string PathVariable = "HEAPSMITH_BENCH_MIMALLOC";
+
+    /// <summary>The library loaded: <c>libmimalloc.so.2</c> unless <see cref="PathVariable"/> names another.</summary>
+    public static string FileName => Exports.Library.FileName;
+
+    public static bool IsAvailable => Exports.Library.IsLoaded && Exports.Malloc != null && Exports.Free != null && Exports.Realloc != null;
+
+    public static bool IsThreadSafe => true;
+
+    public static NativeAllocatorLibrary Library => Exports.Library;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Alloc(nuint size) => NativeAllocatorLibrary.NotNull(Exports.Malloc(size));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(void* block) => Exports.Free(block);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Realloc(void* block, nuint newSize) => NativeAllocatorLibrary.NotNull(Exports.Realloc(block, newSize));
+
+    // Static readonly function pointers: the optimizing JIT reads them as constants, so each call
+    // is a direct unmanaged call.
+    private static class Exports
+    {
+        public static readonly NativeAllocatorLibrary Library = NativeAllocatorLibrary.Load(Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } path ? path : "libmimalloc.so.2");
+        public static readonly delegate* unmanaged<nuint, void*> Malloc = (delegate* unmanaged<nuint, void*>)Library.Export("mi_malloc");
+        public static readonly delegate* unmanaged<void*, void> Free = (delegate* unmanaged<void*, void>)Library.Export("mi_free");
+        public static readonly delegate* unmanaged<void*, nuint, void*> Realloc = (delegate* unmanaged<void*, nuint, void*>)Library.Export("mi_realloc");
+    }
+}

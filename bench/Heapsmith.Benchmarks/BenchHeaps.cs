@@ -1,0 +1,24 @@
+namespace Heapsmith.Benchmarks;
+
+// The heaps the benchmark measures, declared as users declare them. Until the generator emits the
+// Alloc/Free/Realloc members, the adapters in Allocators/HeapsmithAllocators.cs call the engine
+// through hand-written specs (Specs/HandSpec.cs) that mirror these declarations; a test holds the
+// generated GoodSize and the hand-written tables equal.
+
+/// <summary>Default configuration: jemalloc-spaced classes up to 16 KiB, thread-safe.</summary>
+[HeapConfig]
+internal static unsafe partial class BenchHeap
+{
+}
+
+/// <summary>Default classes for one thread: no atomics, no thread caches.</summary>
+[HeapConfig(ThreadSafe = false)]
+internal static unsafe partial class BenchHeapUnsync
+{
+}
+
+/// <summary>Powers of two only: 11 classes, more internal waste, fewer pages in use.</summary>
+[HeapConfig(ClassesPerDoubling = 1)]
+internal static unsafe partial class BenchHeapPow2
+{
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using BenchmarkDotNet.Running;
+using Heapsmith.Benchmarks;
+using Heapsmith.Benchmarks.Allocators;
+using Heapsmith.Benchmarks.Rss;
+
+// Entry point. Modes:
+//   (default)              BenchmarkDotNet; arguments go to BenchmarkSwitcher (e.g. --filter '*').
+//   --list                 the allocators, and why any is unavailable.
+//   --rss [--out FILE]     resident-memory cases, one child process per allocator.
+//   --rss-child CASE ALLOC one RSS case in this process (used by --rss).
+// --quick (any mode): the short job and fewer cases, for scripts/bench-report --quick.
+// --wall-clock: time with BenchmarkDotNet's wall clock instead of the process CPU time.
+
+var quick = args.Contains("--quick");
+var wallClock = args.Contains("--wall-clock");
+var rest = args.Where(a => a is not "--quick" and not "--wall-clock").ToArray();
+if (quick)
+{
+    Environment.SetEnvironmentVariable(BenchOptions.QuickVariable, "1");
+}
+
+// jemalloc's dlopen needs the static-TLS tunable, which the loader reads only at process start:
+// restart once with it set, so this process (which decides which allocators are available) and every
+// process it starts can load jemalloc.
+var tunables = Environment.GetEnvironmentVariable("GLIBC_TUNABLES");
+if (OperatingSystem.IsLinux() && !GlibcTunables.HasStaticTls(tunables) && !JemallocAllocator.IsAvailable)
+{
+    var restart = SelfProcess.StartInfo(args);
+    restart.Environment["GLIBC_TUNABLES"] = GlibcTunables.WithStaticTls(tunables);
+    using var restarted = Process.Start(restart) ?? throw new InvalidOperationException("could not restart");
+    restarted.WaitForExit();
+    return restarted.ExitCode;
+}
+
+switch (rest.FirstOrDefault())
+{
+    case "--list":
+        foreach (var kind in Enum.GetValues<AllocatorKind>())
+        {
+            Console.WriteLine($"{kind,-16} {(AllocatorSet.IsAvailable(kind) ? "available" : "unavailable: " + AllocatorSet.UnavailableReason(kind))}");
+        }
+
+        return 0;
+
+    case "--rss":
+        var outIndex = Array.IndexOf(rest, "--out");
+        return RssMode.RunAll(outIndex >= 0 && outIndex + 1 < rest.Length ? rest[outIndex + 1] : null, quick);
+
+    case "--rss-child" when rest.Length >= 3:
+        return RssMode.RunChild(rest[1], rest[2], quick);
+
+    default:
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, BenchConfig.Create(quick, wallClock));
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+}
