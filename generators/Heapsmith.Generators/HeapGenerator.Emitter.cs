@@ -288,17 +288,23 @@ public sealed partial class HeapGenerator
             Property(writer, "Delay before free pages are purged: 0 at once, -1 never.", "int", "PurgeDelayMs", Int(config.PurgeDelayMs));
 
             WriteSizeClassOf(writer, plan.Lookup);
-            Accessor(writer, "Block size of class <paramref name=\"sizeClass\"/>.", "int", "BlockSize", "BlockSizes[sizeClass]");
-            Accessor(writer, "Page units in one page of class <paramref name=\"sizeClass\"/>.", "int", "PageSpan", "PageSpans[sizeClass]");
-            Accessor(writer, "Blocks in one page of class <paramref name=\"sizeClass\"/>.", "int", "BlocksPerPage", "BlocksPerPageTable[sizeClass]");
-            Accessor(writer, "Multiplier turning a byte offset in a page of class <paramref name=\"sizeClass\"/> into a block index: <c>(offset * m) &gt;&gt; BlockIndexShift</c>.", "ulong", "BlockIndexMultiplier", "BlockIndexMultipliers[sizeClass]");
+            Accessor(writer, "Block size of class <paramref name=\"sizeClass\"/>.", "int", "BlockSize", Read32("BlockSizes"));
+            Accessor(writer, "Page units in one page of class <paramref name=\"sizeClass\"/>.", "int", "PageSpan", Read32("PageSpans"));
+            Accessor(writer, "Blocks in one page of class <paramref name=\"sizeClass\"/>.", "int", "BlocksPerPage", Read32("BlocksPerPageTable"));
+            Accessor(writer, "Multiplier turning a byte offset in a page of class <paramref name=\"sizeClass\"/> into a block index: <c>(offset * m) &gt;&gt; BlockIndexShift</c>.", "ulong", "BlockIndexMultiplier",
+                "global::System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(BlockIndexMultipliers.Slice(sizeClass * 8, 8))");
 
             WriteGeometryComment(writer, heap);
-            Table(writer, "Block size of each size class, ascending.", "int", "BlockSizes", plan.BlockSizes.Select(Int), 12);
-            Table(writer, "Page units per page of each size class.", "int", "PageSpans", plan.PageSpans.Select(Int), 16);
-            Table(writer, "Blocks per page of each size class.", "int", "BlocksPerPageTable", plan.BlocksPerPage.Select(Int), 12);
-            Table(writer, $"ceil(2^{Int(plan.BlockIndexShift)} / block size) of each size class.", "ulong", "BlockIndexMultipliers",
-                plan.BlockIndexMultipliers.Select(m => m.ToString(CultureInfo.InvariantCulture) + "UL"), 6);
+
+            // Wider tables are little-endian bytes: a ReadOnlySpan<byte> over a literal is a pointer
+            // to constant data in every build, while ReadOnlySpan<int> needs RuntimeHelpers.CreateSpan,
+            // which allocates a field-handle stub on each call when the JIT does not optimize (Debug).
+            writer.WriteLine("// The tables below hold little-endian values as bytes: constant data with no allocation even in");
+            writer.WriteLine("// Debug builds. The values each row holds are in its trailing comment.");
+            ByteTable(writer, "Block size of each size class, ascending.", "BlockSizes", plan.BlockSizes.Select(v => (ulong)v), 4, 8);
+            ByteTable(writer, "Page units per page of each size class.", "PageSpans", plan.PageSpans.Select(v => (ulong)v), 4, 8);
+            ByteTable(writer, "Blocks per page of each size class.", "BlocksPerPageTable", plan.BlocksPerPage.Select(v => (ulong)v), 4, 8);
+            ByteTable(writer, $"ceil(2^{Int(plan.BlockIndexShift)} / block size) of each size class.", "BlockIndexMultipliers", plan.BlockIndexMultipliers, 8, 4);
             var lookup = plan.Lookup;
             Table(writer, $"Size class of each size up to {Int(lookup.TableLimit)}, indexed by <c>(size + {Int((1 << lookup.AlignmentShift) - 1)}) &gt;&gt; {Int(lookup.AlignmentShift)}</c>.",
                 "byte", "SizeClassLookup", lookup.Table.Select(b => b.ToString(CultureInfo.InvariantCulture)), 24, last: true);
@@ -384,6 +390,27 @@ public sealed partial class HeapGenerator
             writer.WriteLine($"/// <summary>{summary}</summary>");
             writer.WriteLine(Inline);
             writer.WriteLine($"public static {type} {name}(int sizeClass) => {body};");
+            writer.WriteLine();
+        }
+
+        private static string Read32(string table) =>
+            $"global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian({table}.Slice(sizeClass * 4, 4))";
+
+        /// <summary>A table of <paramref name="width"/>-byte little-endian values, each row commented with the values it holds.</summary>
+        private static void ByteTable(IndentedTextWriter writer, string summary, string name, IEnumerable<ulong> values, int width, int perRow)
+        {
+            writer.WriteLine($"/// <summary>{summary}</summary>");
+            writer.WriteLine($"private static global::System.ReadOnlySpan<byte> {name} => new byte[]");
+            Open(writer);
+            foreach (var row in values.Select((value, index) => (value, index)).GroupBy(x => x.index / perRow))
+            {
+                var bytes = row.SelectMany(x => Enumerable.Range(0, width).Select(b => ((x.value >> (8 * b)) & 0xFF).ToString(CultureInfo.InvariantCulture)));
+                var comment = string.Join(", ", row.Select(x => x.value.ToString(CultureInfo.InvariantCulture)));
+                writer.WriteLine(string.Join(", ", bytes) + ", // " + comment);
+            }
+
+            writer.Indent--;
+            writer.WriteLine("};");
             writer.WriteLine();
         }
 

@@ -166,19 +166,19 @@ namespace Game
 
             /// <summary>Block size of class <paramref name="sizeClass"/>.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int BlockSize(int sizeClass) => BlockSizes[sizeClass];
+            public static int BlockSize(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(BlockSizes.Slice(sizeClass * 4, 4));
 
             /// <summary>Page units in one page of class <paramref name="sizeClass"/>.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int PageSpan(int sizeClass) => PageSpans[sizeClass];
+            public static int PageSpan(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(PageSpans.Slice(sizeClass * 4, 4));
 
             /// <summary>Blocks in one page of class <paramref name="sizeClass"/>.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int BlocksPerPage(int sizeClass) => BlocksPerPageTable[sizeClass];
+            public static int BlocksPerPage(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(BlocksPerPageTable.Slice(sizeClass * 4, 4));
 
             /// <summary>Multiplier turning a byte offset in a page of class <paramref name="sizeClass"/> into a block index: <c>(offset * m) &gt;&gt; BlockIndexShift</c>.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static ulong BlockIndexMultiplier(int sizeClass) => BlockIndexMultipliers[sizeClass];
+            public static ulong BlockIndexMultiplier(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(BlockIndexMultipliers.Slice(sizeClass * 8, 8));
 
             // class    block   page units   blocks   waste
             //     0       16            1     4096    0.0%
@@ -218,39 +218,50 @@ namespace Game
             //    34    14336            2        9    1.6%
             //    35    16384            1        4    0.0%
 
+            // The tables below hold little-endian values as bytes: constant data with no allocation even in
+            // Debug builds. The values each row holds are in its trailing comment.
             /// <summary>Block size of each size class, ascending.</summary>
-            private static global::System.ReadOnlySpan<int> BlockSizes => new int[]
+            private static global::System.ReadOnlySpan<byte> BlockSizes => new byte[]
             {
-                16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256,
-                320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048,
-                2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336, 16384,
+                16, 0, 0, 0, 32, 0, 0, 0, 48, 0, 0, 0, 64, 0, 0, 0, 80, 0, 0, 0, 96, 0, 0, 0, 112, 0, 0, 0, 128, 0, 0, 0, // 16, 32, 48, 64, 80, 96, 112, 128
+                160, 0, 0, 0, 192, 0, 0, 0, 224, 0, 0, 0, 0, 1, 0, 0, 64, 1, 0, 0, 128, 1, 0, 0, 192, 1, 0, 0, 0, 2, 0, 0, // 160, 192, 224, 256, 320, 384, 448, 512
+                128, 2, 0, 0, 0, 3, 0, 0, 128, 3, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, // 640, 768, 896, 1024, 1280, 1536, 1792, 2048
+                0, 10, 0, 0, 0, 12, 0, 0, 0, 14, 0, 0, 0, 16, 0, 0, 0, 20, 0, 0, 0, 24, 0, 0, 0, 28, 0, 0, 0, 32, 0, 0, // 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192
+                0, 40, 0, 0, 0, 48, 0, 0, 0, 56, 0, 0, 0, 64, 0, 0, // 10240, 12288, 14336, 16384
             };
 
             /// <summary>Page units per page of each size class.</summary>
-            private static global::System.ReadOnlySpan<int> PageSpans => new int[]
+            private static global::System.ReadOnlySpan<byte> PageSpans => new byte[]
             {
-                1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                1, 1, 2, 1,
+                1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, // 1, 1, 1, 1, 1, 1, 1, 1
+                1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, // 1, 1, 1, 1, 1, 1, 1, 1
+                1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, // 1, 1, 1, 1, 1, 1, 1, 1
+                1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, // 1, 1, 1, 1, 1, 1, 1, 1
+                1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, // 1, 1, 2, 1
             };
 
             /// <summary>Blocks per page of each size class.</summary>
-            private static global::System.ReadOnlySpan<int> BlocksPerPageTable => new int[]
+            private static global::System.ReadOnlySpan<byte> BlocksPerPageTable => new byte[]
             {
-                4096, 2048, 1365, 1024, 819, 682, 585, 512, 409, 341, 292, 256,
-                204, 170, 146, 128, 102, 85, 73, 64, 51, 42, 36, 32,
-                25, 21, 18, 16, 12, 10, 9, 8, 6, 5, 9, 4,
+                0, 16, 0, 0, 0, 8, 0, 0, 85, 5, 0, 0, 0, 4, 0, 0, 51, 3, 0, 0, 170, 2, 0, 0, 73, 2, 0, 0, 0, 2, 0, 0, // 4096, 2048, 1365, 1024, 819, 682, 585, 512
+                153, 1, 0, 0, 85, 1, 0, 0, 36, 1, 0, 0, 0, 1, 0, 0, 204, 0, 0, 0, 170, 0, 0, 0, 146, 0, 0, 0, 128, 0, 0, 0, // 409, 341, 292, 256, 204, 170, 146, 128
+                102, 0, 0, 0, 85, 0, 0, 0, 73, 0, 0, 0, 64, 0, 0, 0, 51, 0, 0, 0, 42, 0, 0, 0, 36, 0, 0, 0, 32, 0, 0, 0, // 102, 85, 73, 64, 51, 42, 36, 32
+                25, 0, 0, 0, 21, 0, 0, 0, 18, 0, 0, 0, 16, 0, 0, 0, 12, 0, 0, 0, 10, 0, 0, 0, 9, 0, 0, 0, 8, 0, 0, 0, // 25, 21, 18, 16, 12, 10, 9, 8
+                6, 0, 0, 0, 5, 0, 0, 0, 9, 0, 0, 0, 4, 0, 0, 0, // 6, 5, 9, 4
             };
 
             /// <summary>ceil(2^31 / block size) of each size class.</summary>
-            private static global::System.ReadOnlySpan<ulong> BlockIndexMultipliers => new ulong[]
+            private static global::System.ReadOnlySpan<byte> BlockIndexMultipliers => new byte[]
             {
-                134217728UL, 67108864UL, 44739243UL, 33554432UL, 26843546UL, 22369622UL,
-                19173962UL, 16777216UL, 13421773UL, 11184811UL, 9586981UL, 8388608UL,
-                6710887UL, 5592406UL, 4793491UL, 4194304UL, 3355444UL, 2796203UL,
-                2396746UL, 2097152UL, 1677722UL, 1398102UL, 1198373UL, 1048576UL,
-                838861UL, 699051UL, 599187UL, 524288UL, 419431UL, 349526UL,
-                299594UL, 262144UL, 209716UL, 174763UL, 149797UL, 131072UL,
+                0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 171, 170, 170, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, // 134217728, 67108864, 44739243, 33554432
+                154, 153, 153, 1, 0, 0, 0, 0, 86, 85, 85, 1, 0, 0, 0, 0, 74, 146, 36, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, // 26843546, 22369622, 19173962, 16777216
+                205, 204, 204, 0, 0, 0, 0, 0, 171, 170, 170, 0, 0, 0, 0, 0, 37, 73, 146, 0, 0, 0, 0, 0, 0, 0, 128, 0, 0, 0, 0, 0, // 13421773, 11184811, 9586981, 8388608
+                103, 102, 102, 0, 0, 0, 0, 0, 86, 85, 85, 0, 0, 0, 0, 0, 147, 36, 73, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, // 6710887, 5592406, 4793491, 4194304
+                52, 51, 51, 0, 0, 0, 0, 0, 171, 170, 42, 0, 0, 0, 0, 0, 74, 146, 36, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 0, 0, // 3355444, 2796203, 2396746, 2097152
+                154, 153, 25, 0, 0, 0, 0, 0, 86, 85, 21, 0, 0, 0, 0, 0, 37, 73, 18, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, // 1677722, 1398102, 1198373, 1048576
+                205, 204, 12, 0, 0, 0, 0, 0, 171, 170, 10, 0, 0, 0, 0, 0, 147, 36, 9, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, // 838861, 699051, 599187, 524288
+                103, 102, 6, 0, 0, 0, 0, 0, 86, 85, 5, 0, 0, 0, 0, 0, 74, 146, 4, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, // 419431, 349526, 299594, 262144
+                52, 51, 3, 0, 0, 0, 0, 0, 171, 170, 2, 0, 0, 0, 0, 0, 37, 73, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, // 209716, 174763, 149797, 131072
             };
 
             /// <summary>Size class of each size up to 1024, indexed by <c>(size + 15) &gt;&gt; 4</c>.</summary>

@@ -152,19 +152,19 @@ static unsafe partial class TinyHeap
 
         /// <summary>Block size of class <paramref name="sizeClass"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public static int BlockSize(int sizeClass) => BlockSizes[sizeClass];
+        public static int BlockSize(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(BlockSizes.Slice(sizeClass * 4, 4));
 
         /// <summary>Page units in one page of class <paramref name="sizeClass"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public static int PageSpan(int sizeClass) => PageSpans[sizeClass];
+        public static int PageSpan(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(PageSpans.Slice(sizeClass * 4, 4));
 
         /// <summary>Blocks in one page of class <paramref name="sizeClass"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public static int BlocksPerPage(int sizeClass) => BlocksPerPageTable[sizeClass];
+        public static int BlocksPerPage(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(BlocksPerPageTable.Slice(sizeClass * 4, 4));
 
         /// <summary>Multiplier turning a byte offset in a page of class <paramref name="sizeClass"/> into a block index: <c>(offset * m) &gt;&gt; BlockIndexShift</c>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public static ulong BlockIndexMultiplier(int sizeClass) => BlockIndexMultipliers[sizeClass];
+        public static ulong BlockIndexMultiplier(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(BlockIndexMultipliers.Slice(sizeClass * 8, 8));
 
         // class    block   page units   blocks   waste
         //     0       32            1      512    0.0%
@@ -175,29 +175,31 @@ static unsafe partial class TinyHeap
         //     5      384            1       42    1.6%
         //     6      512            1       32    0.0%
 
+        // The tables below hold little-endian values as bytes: constant data with no allocation even in
+        // Debug builds. The values each row holds are in its trailing comment.
         /// <summary>Block size of each size class, ascending.</summary>
-        private static global::System.ReadOnlySpan<int> BlockSizes => new int[]
+        private static global::System.ReadOnlySpan<byte> BlockSizes => new byte[]
         {
-            32, 64, 96, 128, 256, 384, 512,
+            32, 0, 0, 0, 64, 0, 0, 0, 96, 0, 0, 0, 128, 0, 0, 0, 0, 1, 0, 0, 128, 1, 0, 0, 0, 2, 0, 0, // 32, 64, 96, 128, 256, 384, 512
         };
 
         /// <summary>Page units per page of each size class.</summary>
-        private static global::System.ReadOnlySpan<int> PageSpans => new int[]
+        private static global::System.ReadOnlySpan<byte> PageSpans => new byte[]
         {
-            1, 1, 1, 1, 1, 1, 1,
+            1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, // 1, 1, 1, 1, 1, 1, 1
         };
 
         /// <summary>Blocks per page of each size class.</summary>
-        private static global::System.ReadOnlySpan<int> BlocksPerPageTable => new int[]
+        private static global::System.ReadOnlySpan<byte> BlocksPerPageTable => new byte[]
         {
-            512, 256, 170, 128, 64, 42, 32,
+            0, 2, 0, 0, 0, 1, 0, 0, 170, 0, 0, 0, 128, 0, 0, 0, 64, 0, 0, 0, 42, 0, 0, 0, 32, 0, 0, 0, // 512, 256, 170, 128, 64, 42, 32
         };
 
         /// <summary>ceil(2^22 / block size) of each size class.</summary>
-        private static global::System.ReadOnlySpan<ulong> BlockIndexMultipliers => new ulong[]
+        private static global::System.ReadOnlySpan<byte> BlockIndexMultipliers => new byte[]
         {
-            131072UL, 65536UL, 43691UL, 32768UL, 16384UL, 10923UL,
-            8192UL,
+            0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 171, 170, 0, 0, 0, 0, 0, 0, 0, 128, 0, 0, 0, 0, 0, 0, // 131072, 65536, 43691, 32768
+            0, 64, 0, 0, 0, 0, 0, 0, 171, 42, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, // 16384, 10923, 8192
         };
 
         /// <summary>Size class of each size up to 512, indexed by <c>(size + 15) &gt;&gt; 4</c>.</summary>

@@ -176,19 +176,19 @@ namespace Game.Frames
 
                 /// <summary>Block size of class <paramref name="sizeClass"/>.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static int BlockSize(int sizeClass) => BlockSizes[sizeClass];
+                public static int BlockSize(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(BlockSizes.Slice(sizeClass * 4, 4));
 
                 /// <summary>Page units in one page of class <paramref name="sizeClass"/>.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static int PageSpan(int sizeClass) => PageSpans[sizeClass];
+                public static int PageSpan(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(PageSpans.Slice(sizeClass * 4, 4));
 
                 /// <summary>Blocks in one page of class <paramref name="sizeClass"/>.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static int BlocksPerPage(int sizeClass) => BlocksPerPageTable[sizeClass];
+                public static int BlocksPerPage(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(BlocksPerPageTable.Slice(sizeClass * 4, 4));
 
                 /// <summary>Multiplier turning a byte offset in a page of class <paramref name="sizeClass"/> into a block index: <c>(offset * m) &gt;&gt; BlockIndexShift</c>.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static ulong BlockIndexMultiplier(int sizeClass) => BlockIndexMultipliers[sizeClass];
+                public static ulong BlockIndexMultiplier(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(BlockIndexMultipliers.Slice(sizeClass * 8, 8));
 
                 // class    block   page units   blocks   waste
                 //     0        8            1     8192    0.0%
@@ -202,29 +202,35 @@ namespace Game.Frames
                 //     8     2048            1       32    0.0%
                 //     9     4096            1       16    0.0%
 
+                // The tables below hold little-endian values as bytes: constant data with no allocation even in
+                // Debug builds. The values each row holds are in its trailing comment.
                 /// <summary>Block size of each size class, ascending.</summary>
-                private static global::System.ReadOnlySpan<int> BlockSizes => new int[]
+                private static global::System.ReadOnlySpan<byte> BlockSizes => new byte[]
                 {
-                    8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096,
+                    8, 0, 0, 0, 16, 0, 0, 0, 32, 0, 0, 0, 64, 0, 0, 0, 128, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, // 8, 16, 32, 64, 128, 256, 512, 1024
+                    0, 8, 0, 0, 0, 16, 0, 0, // 2048, 4096
                 };
 
                 /// <summary>Page units per page of each size class.</summary>
-                private static global::System.ReadOnlySpan<int> PageSpans => new int[]
+                private static global::System.ReadOnlySpan<byte> PageSpans => new byte[]
                 {
-                    1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                    1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, // 1, 1, 1, 1, 1, 1, 1, 1
+                    1, 0, 0, 0, 1, 0, 0, 0, // 1, 1
                 };
 
                 /// <summary>Blocks per page of each size class.</summary>
-                private static global::System.ReadOnlySpan<int> BlocksPerPageTable => new int[]
+                private static global::System.ReadOnlySpan<byte> BlocksPerPageTable => new byte[]
                 {
-                    8192, 4096, 2048, 1024, 512, 256, 128, 64, 32, 16,
+                    0, 32, 0, 0, 0, 16, 0, 0, 0, 8, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 128, 0, 0, 0, 64, 0, 0, 0, // 8192, 4096, 2048, 1024, 512, 256, 128, 64
+                    32, 0, 0, 0, 16, 0, 0, 0, // 32, 16
                 };
 
                 /// <summary>ceil(2^12 / block size) of each size class.</summary>
-                private static global::System.ReadOnlySpan<ulong> BlockIndexMultipliers => new ulong[]
+                private static global::System.ReadOnlySpan<byte> BlockIndexMultipliers => new byte[]
                 {
-                    512UL, 256UL, 128UL, 64UL, 32UL, 16UL,
-                    8UL, 4UL, 2UL, 1UL,
+                    0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 128, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0, // 512, 256, 128, 64
+                    32, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, // 32, 16, 8, 4
+                    2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, // 2, 1
                 };
 
                 /// <summary>Size class of each size up to 1024, indexed by <c>(size + 7) &gt;&gt; 3</c>.</summary>

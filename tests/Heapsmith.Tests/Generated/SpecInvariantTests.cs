@@ -27,6 +27,34 @@ public class SpecInvariantTests
     public void LevelArena_spec_holds() => SpecInvariants.Check<Subsystems.LevelArena.Spec>();
 
     [Fact]
+    public void Spec_tables_are_constant_data_read_without_allocating()
+    {
+        static long ReadEverything<TSpec>()
+            where TSpec : struct, IHeapSpec
+        {
+            long sum = 0;
+            for (nuint size = 0; size <= (nuint)TSpec.MaxSmallSize; size += 7)
+            {
+                var c = TSpec.SizeClassOf(size);
+                sum += TSpec.BlockSize(c) + TSpec.PageSpan(c) + TSpec.BlocksPerPage(c) + (long)(TSpec.BlockIndexMultiplier(c) & 1);
+            }
+
+            return sum;
+        }
+
+        for (var warm = 0; warm < 50; warm++)
+        {
+            ReadEverything<DefaultHeap.Spec>(); // past tiered JIT and on-stack replacement, which allocate
+            ReadEverything<Subsystems.LevelArena.Spec>();
+        }
+
+        var before = System.GC.GetAllocatedBytesForCurrentThread();
+        var sum = ReadEverything<DefaultHeap.Spec>() + ReadEverything<Subsystems.LevelArena.Spec>();
+        Assert.Equal(before, System.GC.GetAllocatedBytesForCurrentThread());
+        Assert.True(sum > 0);
+    }
+
+    [Fact]
     public void Spec_carries_the_configuration()
     {
         Assert.Equal("Heapsmith.Tests.Generated.FrameArena", FrameArena.Spec.Name);
