@@ -33,6 +33,10 @@ internal static unsafe class SmallAlloc<TSpec>
             page->FreeList = *(void**)block;
             page->Used++;
             heap->Allocs++;
+            if (HeapCheck<TSpec>.Enabled)
+            {
+                HeapCheck<TSpec>.OnSmallAlloc(block, page->BlockSize);
+            }
         }
 
         return block;
@@ -89,6 +93,11 @@ internal static unsafe class SmallAlloc<TSpec>
         page->FreeList = *(void**)block;
         page->Used++;
         heap->Allocs++;
+        if (HeapCheck<TSpec>.Enabled)
+        {
+            HeapCheck<TSpec>.OnSmallAlloc(block, page->BlockSize);
+        }
+
         return block;
     }
 
