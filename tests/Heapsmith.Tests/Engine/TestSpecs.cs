@@ -174,6 +174,20 @@ public sealed class FineSpecParameters : ISpecParameters
     public static int PurgeDelayMs => 0;
 }
 
+/// <summary>Immediate purging, so pages going back to the core show in BytesPurged at once.</summary>
+public sealed class RescueSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 0;
+}
+
 /// <summary>A heap for single-threaded use: no thread heaps, no atomics.</summary>
 public sealed class SingleThreadSpecParameters : ISpecParameters
 {
