@@ -98,7 +98,13 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         Enter();
         try
         {
-            HeapApi<TSpec>.Free(_core, _heap, ptr, SegmentLayout<TSpec>.PageOf(ptr));
+            var page = SegmentLayout<TSpec>.PageOf(ptr);
+            if (HeapCheck<TSpec>.Enabled)
+            {
+                HeapCheck<TSpec>.BeforeFree(_core, ptr, page);
+            }
+
+            HeapApi<TSpec>.Free(_core, _heap, ptr, page);
         }
         finally
         {

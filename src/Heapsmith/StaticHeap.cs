@@ -125,6 +125,11 @@ public static unsafe class StaticHeap<TSpec>
     {
         var page = SegmentLayout<TSpec>.PageOf(ptr);
         var heap = CurrentHeap;
+        if (HeapCheck<TSpec>.Enabled)
+        {
+            HeapCheck<TSpec>.BeforeFree(s_core, ptr, page);
+        }
+
         if (page != null && heap != null && page->Heap == heap)
         {
             SmallAlloc<TSpec>.FreeLocal(s_core, heap, page, ptr);

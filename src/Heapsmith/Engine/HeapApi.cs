@@ -117,7 +117,7 @@ internal static unsafe class HeapApi<TSpec>
     {
         if (page == null || SegmentLayout<TSpec>.SegmentOfDescriptor(page)->HeapId != core.Id)
         {
-            return; // Null, or not a block of this heap: ignored (Checks.Ownership reports it).
+            return; // Null, or not a block of this heap: ignored (Checks.Ownership reported it before).
         }
 
         switch (page->Kind)
@@ -155,6 +155,11 @@ internal static unsafe class HeapApi<TSpec>
     /// <summary>Resizes a block, in place when it can; throws <see cref="OutOfMemoryException"/> leaving the block intact.</summary>
     public static void* Realloc(HeapCore<TSpec> core, ThreadHeap* heap, void* p, nuint newSize)
     {
+        if (HeapCheck<TSpec>.Enabled)
+        {
+            HeapCheck<TSpec>.Validate(core, p, SegmentLayout<TSpec>.PageOf(p));
+        }
+
         var page = BlockPage(core, p);
         if (page == null)
         {
@@ -197,6 +202,11 @@ internal static unsafe class HeapApi<TSpec>
         }
 
         Buffer.MemoryCopy(p, moved, newSize, newSize < usable ? newSize : usable);
+        if (HeapCheck<TSpec>.Enabled)
+        {
+            HeapCheck<TSpec>.BeforeFree(core, p, page);
+        }
+
         Free(core, heap, p, page);
         return moved;
     }

@@ -33,6 +33,10 @@ internal static unsafe class SmallAlloc<TSpec>
             page->FreeList = *(void**)block;
             page->Used++;
             heap->Allocs++;
+            if (HeapCheck<TSpec>.Enabled)
+            {
+                HeapCheck<TSpec>.OnSmallAlloc(block, page->BlockSize);
+            }
         }
 
         return block;
@@ -89,6 +93,11 @@ internal static unsafe class SmallAlloc<TSpec>
         page->FreeList = *(void**)block;
         page->Used++;
         heap->Allocs++;
+        if (HeapCheck<TSpec>.Enabled)
+        {
+            HeapCheck<TSpec>.OnSmallAlloc(block, page->BlockSize);
+        }
+
         return block;
     }
 
@@ -105,7 +114,7 @@ internal static unsafe class SmallAlloc<TSpec>
         // so a hint lost to a page changing owner under a remote free strands nothing for long.
         if (TSpec.ThreadSafe && (Volatile.Read(ref heap->ThreadFreePending) != 0 || (++heap->SlowPaths & (RescueInterval - 1)) == 0))
         {
-            RescueFullPages(heap);
+            RescueFullPages(core, heap);
         }
 
         ref var queue = ref ThreadHeap.Queues(heap, TSpec.SizeClassCount)[sizeClass];
@@ -267,8 +276,12 @@ internal static unsafe class SmallAlloc<TSpec>
         ThreadHeap.Direct(heap)[sizeClass] = first != null ? first : &heap->Empty;
     }
 
-    /// <summary>Moves full pages that received thread frees back to their class queues.</summary>
-    private static void RescueFullPages(ThreadHeap* heap)
+    /// <summary>
+    /// Collects the thread frees of full pages that received some: a page with blocks still in use
+    /// goes back to its class queue, a page with none goes back to the core (so a producer whose
+    /// blocks a consumer freed does not sit on empty pages).
+    /// </summary>
+    private static void RescueFullPages(HeapCore<TSpec> core, ThreadHeap* heap)
     {
         // Cleared before the scan: a free that lands during it sets the hint again.
         Volatile.Write(ref heap->ThreadFreePending, 0);
@@ -281,10 +294,20 @@ internal static unsafe class SmallAlloc<TSpec>
             {
                 heap->Full.Remove(page);
                 page->InFull = 0;
-                queues[page->SizeClass].PushBack(page);
-                if (ThreadHeap.Direct(heap)[page->SizeClass] == &heap->Empty)
+                MergeLocalFree(page);
+                CollectThreadFree(page);
+                var sizeClass = page->SizeClass;
+                if (page->Used == 0)
                 {
-                    ThreadHeap.Direct(heap)[page->SizeClass] = queues[page->SizeClass].First;
+                    core.FreeSmallPage(page);
+                }
+                else
+                {
+                    queues[sizeClass].PushBack(page);
+                    if (ThreadHeap.Direct(heap)[sizeClass] == &heap->Empty)
+                    {
+                        ThreadHeap.Direct(heap)[sizeClass] = queues[sizeClass].First;
+                    }
                 }
             }
 
@@ -298,7 +321,7 @@ internal static unsafe class SmallAlloc<TSpec>
         var queues = ThreadHeap.Queues(heap, TSpec.SizeClassCount);
         if (TSpec.ThreadSafe)
         {
-            RescueFullPages(heap);
+            RescueFullPages(core, heap);
         }
 
         for (var c = 0; c < TSpec.SizeClassCount; c++)

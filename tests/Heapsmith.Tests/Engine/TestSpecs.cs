@@ -21,6 +21,8 @@ public interface ISpecParameters
     static abstract int PurgeDelayMs { get; }
 
     static virtual HeapBackend Backend => HeapBackend.NativeMemory;
+
+    static virtual HeapChecks Checks => HeapChecks.None;
 }
 
 /// <summary>Size-class tables computed from the parameters.</summary>
@@ -84,7 +86,7 @@ public sealed class SpecTables
     public byte[] ClassOf { get; }
 }
 
-/// <summary>A spec built from <typeparamref name="TParameters"/>; NativeMemory backend unless the parameters say otherwise, no checks.</summary>
+/// <summary>A spec built from <typeparamref name="TParameters"/>; NativeMemory backend and no checks unless the parameters say otherwise.</summary>
 public readonly struct TestSpec<TParameters> : IHeapSpec
     where TParameters : ISpecParameters
 {
@@ -108,7 +110,7 @@ public readonly struct TestSpec<TParameters> : IHeapSpec
 
     public static HeapBackend Backend => TParameters.Backend;
 
-    public static HeapChecks Checks => HeapChecks.None;
+    public static HeapChecks Checks => TParameters.Checks;
 
     public static int PurgeDelayMs => TParameters.PurgeDelayMs;
 
@@ -172,6 +174,20 @@ public sealed class FineSpecParameters : ISpecParameters
     public static int PurgeDelayMs => 0;
 }
 
+/// <summary>Immediate purging, so pages going back to the core show in BytesPurged at once.</summary>
+public sealed class RescueSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 0;
+}
+
 /// <summary>A heap for single-threaded use: no thread heaps, no atomics.</summary>
 public sealed class SingleThreadSpecParameters : ISpecParameters
 {
@@ -216,4 +232,20 @@ public sealed class BrkSpecParameters : ISpecParameters
     public static int PurgeDelayMs => 10;
 
     public static HeapBackend Backend => HeapBackend.Brk;
+}
+
+/// <summary>The default geometry with every run-time check on.</summary>
+public sealed class CheckedSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 10;
+
+    public static HeapChecks Checks => HeapChecks.All;
 }
