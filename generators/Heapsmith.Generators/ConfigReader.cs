@@ -152,13 +152,13 @@ internal static class ConfigReader
             return null;
         }
 
-        // The largest page is the segment less its header unit; it must hold two blocks of the largest class.
+        // The largest page is half a segment (room for the header is always left); it must hold two blocks of the largest class.
         var largestPage = (long)PageGeometry.MaxPageSpan(pageSize, segmentSize) * pageSize;
         if (maxSmallSize > largestPage / PageGeometry.MinBlocksPerPage)
         {
             var name = sizeClasses is null ? "MaxSmallSize" : "SizeClasses";
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoPageGeometry, parsed.At(name),
-                $"{name} asks for blocks of {maxSmallSize} bytes, above what a page can hold: the largest page is {largestPage} bytes (SegmentSize {segmentSize} less its {pageSize}-byte header unit) "
+                $"{name} asks for blocks of {maxSmallSize} bytes, above what a page can hold: the largest page is {largestPage} bytes (half the SegmentSize {segmentSize}) "
                 + $"and must hold {PageGeometry.MinBlocksPerPage} blocks; keep sizes at most {largestPage / PageGeometry.MinBlocksPerPage} or raise SegmentSize"));
             return null;
         }
@@ -184,7 +184,7 @@ internal static class ConfigReader
             case PlanErrorKind.NoPageGeometry:
                 var largestPage = (long)error.Count * config.PageSize;
                 return DiagnosticInfo.Create(DiagnosticDescriptors.NoPageGeometry, parsed.At(sizesArgument),
-                    $"Size class {error.BlockSize} does not fit a page: the largest page is {error.Count} units of {config.PageSize} bytes ({largestPage} bytes, the SegmentSize less its header unit), "
+                    $"Size class {error.BlockSize} does not fit a page: the largest page is {error.Count} units of {config.PageSize} bytes ({largestPage} bytes, half the SegmentSize), "
                     + $"and it must hold at least {PageGeometry.MinBlocksPerPage} blocks with under 1/{PageGeometry.MaxWasteDenominator} of it unused; "
                     + $"lower {sizesArgument} to at most {largestPage / PageGeometry.MaxWasteDenominator} or raise SegmentSize");
             default:

@@ -2,7 +2,9 @@
 // blocks it holds. Invariants of a layout: at least MinBlocksPerPage blocks; the bytes left over at
 // the end of the page (internal waste) under 1/MaxWasteDenominator of the page; the smallest span
 // with both properties, so small classes keep single-unit pages. A page never spans the whole
-// segment: the first page unit of every segment holds the segment header.
+// segment: at most half of one, which always leaves room for the segment header.
+using System;
+
 namespace Heapsmith.Generators;
 
 /// <summary>Chooses the page span and blocks per page of a size class.</summary>
@@ -14,8 +16,11 @@ internal static class PageGeometry
     /// <summary>Waste per page must stay under 1/8 of the page.</summary>
     public const int MaxWasteDenominator = 8;
 
-    /// <summary>The largest span a page may have: the segment minus its header unit.</summary>
-    public static int MaxPageSpan(int pageSize, int segmentSize) => (segmentSize / pageSize) - 1;
+    /// <summary>The largest span a page may have: half a segment. The engine's segment header
+    /// takes a few page units (its page descriptors grow with the unit count: about 27 of 1024 for
+    /// 4 KiB pages in a 4 MiB segment), so "all but one unit" could not always be placed; half a
+    /// segment always can, and a page that large is a large block in all but name.</summary>
+    public static int MaxPageSpan(int pageSize, int segmentSize) => Math.Max(1, segmentSize / pageSize / 2);
 
     /// <summary>
     /// The smallest span in <c>[1, maxSpan]</c> whose page holds at least two blocks of

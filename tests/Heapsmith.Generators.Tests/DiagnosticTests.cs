@@ -113,17 +113,17 @@ public class DiagnosticTests
             public static partial class H { }
             """);
 
-        // 15 usable units of 4 KiB (61440 bytes): two 32000-byte blocks do not fit.
+        // A page spans at most half the 64 KiB segment (32768 bytes): two 32000-byte blocks do not fit.
         Assert.Equal("HEAP104", diagnostic.Id);
         Assert.Equal("SizeClasses = new[] { 8000, 16000, 32000 }", underlined);
-        Assert.StartsWith("SizeClasses asks for blocks of 32000 bytes, above what a page can hold: the largest page is 61440 bytes",
+        Assert.StartsWith("SizeClasses asks for blocks of 32000 bytes, above what a page can hold: the largest page is 32768 bytes",
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
     public void HEAP104_a_size_class_every_page_would_waste_an_eighth_of_names_the_class()
     {
-        // 7 usable units of 64 KiB: 65552-byte blocks fit two to a page of 3 or more units, but
+        // At most 4 units of 64 KiB (half the segment): 65552-byte blocks fit two to a page of 3 or 4 units, but
         // every such page leaves at least 1/8 unused.
         var (diagnostic, underlined, _) = Single("""
             using Heapsmith;
