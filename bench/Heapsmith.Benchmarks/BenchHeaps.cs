@@ -1,9 +1,7 @@
 namespace Heapsmith.Benchmarks;
 
-// The heaps the benchmark measures, declared as users declare them. Until the generator emits the
-// Alloc/Free/Realloc members, the adapters in Allocators/HeapsmithAllocators.cs call the engine
-// through hand-written specs (Specs/HandSpec.cs) that mirror these declarations; a test holds the
-// generated GoodSize and the hand-written tables equal.
+// The heaps the benchmark measures, declared as users declare them; the adapters in
+// Allocators/HeapsmithAllocators.cs call their generated members.
 
 /// <summary>Default configuration: jemalloc-spaced classes up to 16 KiB, thread-safe.</summary>
 [HeapConfig]

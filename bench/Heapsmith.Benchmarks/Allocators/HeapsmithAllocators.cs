@@ -1,13 +1,10 @@
 using System.Runtime.CompilerServices;
-using Heapsmith.Benchmarks.Specs;
 
 namespace Heapsmith.Benchmarks.Allocators;
 
-// The Heapsmith heaps under test, one adapter per declared heap (BenchHeaps.cs). Each forwards to
-// the engine the generated members forward to, StaticHeap<spec>, with a hand-written spec.
-// SWITCH AFTER MERGE: once the generator emits Alloc/Free/Realloc, replace each
-// `StaticHeap<HandSpec<...>>.X` by the declared heap's `BenchHeap.X` (BenchHeapUnsync, BenchHeapPow2),
-// so the benchmark measures the generated inline fast path itself.
+// The Heapsmith heaps under test, one adapter per declared heap (BenchHeaps.cs). Each calls the
+// generated members, so the benchmark measures the generated inline fast path itself, as a user
+// of the heap gets it.
 
 /// <summary>The default heap (<see cref="BenchHeap"/>).</summary>
 internal readonly unsafe struct HeapsmithAllocator : IAllocator
@@ -17,13 +14,13 @@ internal readonly unsafe struct HeapsmithAllocator : IAllocator
     public static bool IsThreadSafe => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* Alloc(nuint size) => StaticHeap<HandSpec<DefaultHeapConfig>>.Alloc(size);
+    public static void* Alloc(nuint size) => BenchHeap.Alloc(size);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Free(void* block) => StaticHeap<HandSpec<DefaultHeapConfig>>.Free(block);
+    public static void Free(void* block) => BenchHeap.Free(block);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* Realloc(void* block, nuint newSize) => StaticHeap<HandSpec<DefaultHeapConfig>>.Realloc(block, newSize);
+    public static void* Realloc(void* block, nuint newSize) => BenchHeap.Realloc(block, newSize);
 }
 
 /// <summary>The single-threaded heap (<see cref="BenchHeapUnsync"/>): measured in one-thread cases only.</summary>
@@ -34,13 +31,13 @@ internal readonly unsafe struct HeapsmithUnsyncAllocator : IAllocator
     public static bool IsThreadSafe => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* Alloc(nuint size) => StaticHeap<HandSpec<UnsyncHeapConfig>>.Alloc(size);
+    public static void* Alloc(nuint size) => BenchHeapUnsync.Alloc(size);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Free(void* block) => StaticHeap<HandSpec<UnsyncHeapConfig>>.Free(block);
+    public static void Free(void* block) => BenchHeapUnsync.Free(block);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* Realloc(void* block, nuint newSize) => StaticHeap<HandSpec<UnsyncHeapConfig>>.Realloc(block, newSize);
+    public static void* Realloc(void* block, nuint newSize) => BenchHeapUnsync.Realloc(block, newSize);
 }
 
 /// <summary>The powers-of-two heap (<see cref="BenchHeapPow2"/>).</summary>
@@ -51,11 +48,11 @@ internal readonly unsafe struct HeapsmithPow2Allocator : IAllocator
     public static bool IsThreadSafe => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* Alloc(nuint size) => StaticHeap<HandSpec<PowersOfTwoHeapConfig>>.Alloc(size);
+    public static void* Alloc(nuint size) => BenchHeapPow2.Alloc(size);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Free(void* block) => StaticHeap<HandSpec<PowersOfTwoHeapConfig>>.Free(block);
+    public static void Free(void* block) => BenchHeapPow2.Free(block);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* Realloc(void* block, nuint newSize) => StaticHeap<HandSpec<PowersOfTwoHeapConfig>>.Realloc(block, newSize);
+    public static void* Realloc(void* block, nuint newSize) => BenchHeapPow2.Realloc(block, newSize);
 }
