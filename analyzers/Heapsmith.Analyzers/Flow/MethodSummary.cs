@@ -17,12 +17,11 @@ internal sealed class MethodSummary
         ReturnAllocator = returnAllocator;
     }
 
-    /// <summary>Per parameter ordinal: the callee frees the pointer on some path (as [OwnershipTakes]).</summary>
+    /// <summary>Per parameter ordinal: the callee frees the pointer on every path (as [OwnershipTakes]).</summary>
     public ImmutableArray<bool> Takes { get; }
 
-    /// <summary>Per parameter ordinal: the callee stores the pointer where it outlives the call but
-    /// does not free it. The block is handed over (no leak), yet the caller may go on using it:
-    /// intrusive lists and queues push a node and keep working on it.</summary>
+    /// <summary>Per parameter ordinal: the callee may free or store the pointer (an intrusive list's
+    /// PushBack, a constructor): the caller need not free it, and may still use it.</summary>
     public ImmutableArray<bool> Keeps { get; }
 
     /// <summary>The result is a fresh block the caller owns.</summary>
