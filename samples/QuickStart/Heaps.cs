@@ -6,19 +6,19 @@ namespace QuickStart;
 // declaration into a specialised allocator (open the generated file with Go To Definition).
 
 /// <summary>A process-wide heap on mmap/madvise (the default backend).</summary>
-[HeapConfig(MaxSmallSize = 8192, ClassesPerDoubling = 4, PurgeDelayMs = 0)]
+[HeapConfig(MaxSmallSize = 8192, ClassesPerDoubling = 4)]
 internal static unsafe partial class GameHeap
 {
 }
 
 /// <summary>The same policy on the program break: grows with sbrk, as glibc's main arena does.</summary>
-[HeapConfig(MaxSmallSize = 8192, ClassesPerDoubling = 4, PurgeDelayMs = 0, Backend = HeapBackend.Brk)]
+[HeapConfig(MaxSmallSize = 8192, ClassesPerDoubling = 4, Backend = HeapBackend.Brk)]
 internal static unsafe partial class BrkHeap
 {
 }
 
 /// <summary>The same policy on memory from the C runtime: portable everywhere.</summary>
-[HeapConfig(MaxSmallSize = 8192, ClassesPerDoubling = 4, PurgeDelayMs = 0, Backend = HeapBackend.NativeMemory)]
+[HeapConfig(MaxSmallSize = 8192, ClassesPerDoubling = 4, Backend = HeapBackend.NativeMemory)]
 internal static unsafe partial class PortableHeap
 {
 }
