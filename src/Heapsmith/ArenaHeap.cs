@@ -37,7 +37,8 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         try
         {
             var heap = Heap();
-            return heap == null ? null : HeapApi<TSpec>.TryAlloc(_core, heap, size);
+            var block = heap == null ? null : HeapApi<TSpec>.TryAlloc(_core, heap, size);
+            return HeapCheck<TSpec>.HasCanary && block != null ? HeapCheck<TSpec>.SetCanary(block, size) : block;
         }
         finally
         {
@@ -51,7 +52,8 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         Enter();
         try
         {
-            return HeapApi<TSpec>.AllocZeroed(_core, HeapOrThrow(), count, size);
+            var block = HeapApi<TSpec>.AllocZeroed(_core, HeapOrThrow(), count, size);
+            return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, count * size) : block;
         }
         finally
         {
@@ -70,7 +72,8 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         Enter();
         try
         {
-            return HeapApi<TSpec>.Realloc(_core, HeapOrThrow(), ptr, newSize);
+            var block = HeapApi<TSpec>.Realloc(_core, HeapOrThrow(), ptr, newSize);
+            return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, newSize) : block;
         }
         finally
         {
@@ -84,7 +87,8 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         Enter();
         try
         {
-            return HeapApi<TSpec>.AlignedAlloc(_core, HeapOrThrow(), size, alignment);
+            var block = HeapApi<TSpec>.AlignedAlloc(_core, HeapOrThrow(), size, alignment);
+            return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, size) : block;
         }
         finally
         {
@@ -112,8 +116,24 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         }
     }
 
-    /// <summary>Frees a block of known size.</summary>
-    public void Free(void* ptr, nuint size) => Free(ptr);
+    /// <summary>Frees a block of known size (checks its canary when Checks.Canary is on).</summary>
+    public void Free(void* ptr, nuint size)
+    {
+        if (HeapCheck<TSpec>.HasCanary)
+        {
+            Enter();
+            try
+            {
+                HeapCheck<TSpec>.CheckCanary(_core, ptr, size);
+            }
+            finally
+            {
+                Exit();
+            }
+        }
+
+        Free(ptr);
+    }
 
     /// <summary>The usable size of a live block.</summary>
     public nuint UsableSize(void* ptr)

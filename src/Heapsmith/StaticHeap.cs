@@ -33,6 +33,11 @@ public static unsafe class StaticHeap<TSpec>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Alloc(nuint size)
     {
+        if (HeapCheck<TSpec>.HasCanary)
+        {
+            return HeapCheck<TSpec>.SetCanary(AllocGeneric(size), size);
+        }
+
         if (size <= (nuint)TSpec.MaxSmallSize)
         {
             var heap = CurrentHeap;
@@ -53,6 +58,12 @@ public static unsafe class StaticHeap<TSpec>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* TryAlloc(nuint size)
     {
+        if (HeapCheck<TSpec>.HasCanary)
+        {
+            var checkedBlock = TryAllocGeneric(size);
+            return checkedBlock == null ? null : HeapCheck<TSpec>.SetCanary(checkedBlock, size);
+        }
+
         if (size <= (nuint)TSpec.MaxSmallSize)
         {
             var heap = CurrentHeap;
@@ -102,16 +113,30 @@ public static unsafe class StaticHeap<TSpec>
     }
 
     /// <summary>Allocates <paramref name="count"/> × <paramref name="size"/> zeroed bytes.</summary>
-    public static void* AllocZeroed(nuint count, nuint size) =>
-        HeapApi<TSpec>.AllocZeroed(s_core, HeapForAllocOrThrow(count * size), count, size);
+    public static void* AllocZeroed(nuint count, nuint size)
+    {
+        var block = HeapApi<TSpec>.AllocZeroed(s_core, HeapForAllocOrThrow(count * size), count, size);
+        return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, count * size) : block;
+    }
 
     /// <summary>Resizes a block, keeping its contents.</summary>
-    public static void* Realloc(void* ptr, nuint newSize) =>
-        ptr == null ? Alloc(newSize) : HeapApi<TSpec>.Realloc(s_core, HeapForAllocOrThrow(newSize), ptr, newSize);
+    public static void* Realloc(void* ptr, nuint newSize)
+    {
+        if (ptr == null)
+        {
+            return Alloc(newSize);
+        }
+
+        var block = HeapApi<TSpec>.Realloc(s_core, HeapForAllocOrThrow(newSize), ptr, newSize);
+        return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, newSize) : block;
+    }
 
     /// <summary>Allocates a block aligned to <paramref name="alignment"/>.</summary>
-    public static void* AlignedAlloc(nuint size, nuint alignment) =>
-        HeapApi<TSpec>.AlignedAlloc(s_core, HeapForAllocOrThrow(size), size, alignment);
+    public static void* AlignedAlloc(nuint size, nuint alignment)
+    {
+        var block = HeapApi<TSpec>.AlignedAlloc(s_core, HeapForAllocOrThrow(size), size, alignment);
+        return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, size) : block;
+    }
 
     private static ThreadHeap* HeapForAllocOrThrow(nuint size)
     {
@@ -139,9 +164,17 @@ public static unsafe class StaticHeap<TSpec>
         HeapApi<TSpec>.Free(s_core, heap, ptr, page);
     }
 
-    /// <summary>Frees a block whose requested size is known.</summary>
+    /// <summary>Frees a block whose requested size is known (checks its canary when Checks.Canary is on).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Free(void* ptr, nuint size) => Free(ptr);
+    public static void Free(void* ptr, nuint size)
+    {
+        if (HeapCheck<TSpec>.HasCanary)
+        {
+            HeapCheck<TSpec>.CheckCanary(s_core, ptr, size);
+        }
+
+        Free(ptr);
+    }
 
     /// <summary>The usable size of a live block.</summary>
     public static nuint UsableSize(void* ptr) => HeapApi<TSpec>.UsableSize(s_core, ptr);

@@ -18,7 +18,9 @@ namespace Heapsmith.Engine;
 //   have no room for the key and are checked for ownership only.
 // - Junk: a small block is filled with AllocatedJunk when handed out (unless zeroed), and every
 //   freed small or large block with FreedJunk past its links.
-// - Canary is not implemented yet: it needs the requested size at free (issue 4).
+// - Canary: the bytes between the requested size and the usable size (at most CanaryMax of them)
+//   are filled with CanaryByte by every allocating call; a sized free, Free(p, size), checks them
+//   and reports an overrun. An unsized free cannot know where the request ended: not checked.
 //
 // A detected misuse throws HeapCorruptionException before anything is changed, so the heap stays
 // consistent and usable.
@@ -31,6 +33,12 @@ internal static unsafe class HeapCheck<TSpec>
     /// <summary>Fill of a freed block, past its free-list link and double-free key.</summary>
     public const byte FreedJunk = 0xDF;
 
+    /// <summary>Fill of the bytes after the requested size.</summary>
+    public const byte CanaryByte = 0xCA;
+
+    /// <summary>Most canary bytes written and checked per block (large blocks can have KiBs of slack).</summary>
+    private const int CanaryMax = 4096;
+
     private static readonly nuint s_secret = NewSecret();
 
     /// <summary>Whether any check is on (a JIT-time constant).</summary>
@@ -40,7 +48,51 @@ internal static unsafe class HeapCheck<TSpec>
         get => TSpec.Checks != HeapChecks.None;
     }
 
+    /// <summary>Whether canaries are on (a JIT-time constant).</summary>
+    public static bool HasCanary
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Has(HeapChecks.Canary);
+    }
+
     private static bool Has(HeapChecks check) => (TSpec.Checks & check) != 0;
+
+    /// <summary>Fills the canary after the <paramref name="size"/> bytes requested; returns the block.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void* SetCanary(void* block, nuint size)
+    {
+        var page = SegmentLayout<TSpec>.PageOf(block);
+        if (page != null && page->BlockSize > size)
+        {
+            var length = page->BlockSize - size;
+            NativeMemory.Fill((byte*)block + size, length < CanaryMax ? length : CanaryMax, CanaryByte);
+        }
+
+        return block;
+    }
+
+    /// <summary>Checks the canary of a block freed with its size (throws on an overrun, changing nothing).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void CheckCanary(HeapCore<TSpec> core, void* p, nuint size)
+    {
+        var page = SegmentLayout<TSpec>.PageOf(p);
+        if (p == null || !Validate(core, p, page))
+        {
+            return;
+        }
+
+        var usable = page->BlockSize;
+        if (size > usable)
+        {
+            throw Misuse(p, $"sized free of {size} bytes, but the block holds {usable}");
+        }
+
+        var length = usable - size;
+        if (new ReadOnlySpan<byte>((byte*)p + size, (int)(length < CanaryMax ? length : CanaryMax)).IndexOfAnyExcept(CanaryByte) >= 0)
+        {
+            throw Misuse(p, $"overrun: bytes after the {size} requested were written");
+        }
+    }
 
     private static nuint NewSecret()
     {

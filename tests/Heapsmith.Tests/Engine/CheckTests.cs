@@ -92,6 +92,32 @@ public unsafe class CheckTests
         StaticHeap<CheckedSpec>.Free(zeroed);
     }
 
+    [Fact]
+    public void Overruns_are_caught_by_a_sized_free()
+    {
+        foreach (var size in new nuint[] { 20, 1000, 20_000 })
+        {
+            var block = (byte*)StaticHeap<CheckedSpec>.Alloc(size);
+            new Span<byte>(block, (int)size).Fill(1);
+            block[size] = 1; // one byte too far
+            var e = Assert.Throws<HeapCorruptionException>(() => StaticHeap<CheckedSpec>.Free(block, size));
+            Assert.Contains("overrun", e.Problem);
+            Assert.True(StaticHeap<CheckedSpec>.Owns(block), "the block is still live");
+            block[size] = HeapCheck<CheckedSpec>.CanaryByte;
+            StaticHeap<CheckedSpec>.Free(block, size);
+            StillWorks();
+        }
+
+        using var arena = new ArenaHeap<CheckedSpec>();
+        var grown = (byte*)arena.Realloc(arena.Alloc(10), 40);
+        grown[39] = 1;
+        arena.Free(grown, 40);
+        var overrun = (byte*)arena.AllocZeroed(3, 10);
+        overrun[30] = 0;
+        Assert.Throws<HeapCorruptionException>(() => arena.Free(overrun, 30));
+        Assert.Throws<HeapCorruptionException>(() => arena.Free(arena.Alloc(16), 100));
+    }
+
     private static void StillWorks()
     {
         var blocks = new nint[200];

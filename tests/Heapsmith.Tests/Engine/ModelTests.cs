@@ -2,13 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CsCheck;
+using CheckedSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.CheckedSpecParameters>;
 using ModelSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.ModelSpecParameters>;
 using SingleSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.SingleThreadSpecParameters>;
 
 namespace Heapsmith.Tests.Engine;
 
 // Model-based random testing (CsCheck): random sequences of alloc, zeroed alloc, aligned alloc,
-// realloc and free run against a model of the live blocks. After every step: every live block is
+// realloc and free (sized and unsized) run against a model of the live blocks. After every step: every live block is
 // distinct, non-overlapping, aligned, at least as large as asked, and still holds its fill
 // pattern; CsCheck shrinks a failing sequence to a minimal one.
 public unsafe class ModelTests
@@ -39,6 +40,14 @@ public unsafe class ModelTests
         {
             using var arena = new ArenaHeap<SingleSpec>();
             Run(steps, new ArenaOps<SingleSpec>(arena));
+        }, iter: 80);
+
+    [Fact]
+    public void Arena_with_every_check_on_matches_the_model() =>
+        Steps.Sample(steps =>
+        {
+            using var arena = new ArenaHeap<CheckedSpec>();
+            Run(steps, new ArenaOps<CheckedSpec>(arena));
         }, iter: 80);
 
     [Fact]
@@ -88,7 +97,15 @@ public unsafe class ModelTests
                     case > 7 when live.Count > 0:
                         {
                             var index = step.Index % live.Count;
-                            heap.Free((void*)live[index].Block);
+                            if (step.Size % 2 == 0)
+                            {
+                                heap.Free((void*)live[index].Block, (nuint)live[index].Size);
+                            }
+                            else
+                            {
+                                heap.Free((void*)live[index].Block);
+                            }
+
                             live[index] = live[^1];
                             live.RemoveAt(live.Count - 1);
                             break;
@@ -142,6 +159,8 @@ public unsafe class ModelTests
 
         void Free(void* block);
 
+        void Free(void* block, nuint size);
+
         nuint UsableSize(void* block);
 
         bool Owns(void* block);
@@ -160,6 +179,8 @@ public unsafe class ModelTests
 
         public void Free(void* block) => arena.Free(block);
 
+        public void Free(void* block, nuint size) => arena.Free(block, size);
+
         public nuint UsableSize(void* block) => arena.UsableSize(block);
 
         public bool Owns(void* block) => arena.Owns(block);
@@ -177,6 +198,8 @@ public unsafe class ModelTests
         public void* Realloc(void* block, nuint size) => StaticHeap<TSpec>.Realloc(block, size);
 
         public void Free(void* block) => StaticHeap<TSpec>.Free(block);
+
+        public void Free(void* block, nuint size) => StaticHeap<TSpec>.Free(block, size);
 
         public nuint UsableSize(void* block) => StaticHeap<TSpec>.UsableSize(block);
 
