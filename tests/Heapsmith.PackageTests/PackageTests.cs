@@ -53,13 +53,53 @@ public class PackageTests : IClassFixture<PackageFixture>
 
             static class Program
             {
-                static void Main()
+                static unsafe void Main()
                 {
                     Console.WriteLine($"classes={GameHeap.SizeClassCount}");
                     Console.WriteLine($"good(100)={GameHeap.GoodSize(100)}");
                     Console.WriteLine($"good(8000)={GameHeap.GoodSize(8000)}");
+                    var p = (byte*)GameHeap.Alloc(100);
+                    p[99] = 42;
+                    Console.WriteLine($"usable={GameHeap.UsableSize(p)} owns={GameHeap.Owns(p)} value={p[99]}");
+                    GameHeap.Free(p);
+                    using (var arena = new FrameArena())
+                    {
+                        var q = (long*)arena.Alloc<long>(4);
+                        q[3] = 7;
+                        Console.WriteLine($"arena={q[3]} inUse={arena.GetStats().BytesInUse}");
+                    }
+                }
+
+                // Written wrong on purpose: the analyzers in the package must say so.
+                static unsafe void Misuse()
+                {
+                    var p = GameHeap.Alloc(16);
+                    GameHeap.Free(p);
+                    GameHeap.Free(p);
+                }
+
+                static unsafe void FreeOfStack()
+                {
+                    int local = 0;
+                    GameHeap.Free(&local);
+                }
+
+                static unsafe void Leak()
+                {
+                    var p = GameHeap.Alloc(16);
+                    Console.WriteLine((nint)p);
+                }
+
+                static unsafe void UseAfterFree()
+                {
+                    var p = (byte*)GameHeap.Alloc(16);
+                    GameHeap.Free(p);
+                    p[0] = 1;
                 }
             }
+
+            [HeapConfig(ThreadSafe = false)]
+            sealed unsafe partial class FrameArena { }
             """);
 
         var (exit, output) = DotNetCli.Run(consumer, "run", "-c", "Release");
@@ -68,6 +108,14 @@ public class PackageTests : IClassFixture<PackageFixture>
         Assert.Contains("classes=32", output);
         Assert.Contains("good(100)=112", output);
         Assert.Contains("good(8000)=8192", output);
+        // The engine ran: a real block of the planned size, owned by the heap, contents kept.
+        Assert.Contains("usable=112 owns=True value=42", output);
+        Assert.Contains("arena=7 inUse=32", output);
+        // The analyzer in the package reported the double free, at the second free.
+        Assert.Matches(@"Program\.cs\(31,9\): warning HEAP001: ", output);
+        Assert.Matches(@"Program\.cs\(37,9\): warning HEAP002: ", output);
+        Assert.Matches(@"Program\.cs\(42,17\): warning HEAP003: ", output);
+        Assert.Matches(@"Program\.cs\(50,9\): warning HEAP004: ", output);
     }
 
     [Fact]
