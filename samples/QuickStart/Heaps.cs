@@ -60,6 +60,22 @@ internal readonly unsafe struct TourHeap
         "mmap" => new TourHeap("GameHeap (mmap/madvise)", &GameHeap.Alloc, &GameHeap.Free, &GameHeap.GetStats, &GameHeap.Trim),
         "brk" => new TourHeap("BrkHeap (sbrk)", &BrkHeap.Alloc, &BrkHeap.Free, &BrkHeap.GetStats, &BrkHeap.Trim),
         "nativememory" => new TourHeap("PortableHeap (NativeMemory)", &PortableHeap.Alloc, &PortableHeap.Free, &PortableHeap.GetStats, &PortableHeap.Trim),
+        "glibc" => new TourHeap("glibc malloc, for comparison (no statistics; Trim is malloc_trim)", &GlibcMalloc.Alloc, &GlibcMalloc.Free, &GlibcMalloc.GetStats, &GlibcMalloc.Trim),
         _ => null,
     };
+}
+
+/// <summary>glibc's malloc through <see cref="System.Runtime.InteropServices.NativeMemory"/>, to compare system calls with.</summary>
+internal static unsafe partial class GlibcMalloc
+{
+    public static void* Alloc(nuint size) => System.Runtime.InteropServices.NativeMemory.Alloc(size);
+
+    public static void Free(void* ptr) => System.Runtime.InteropServices.NativeMemory.Free(ptr);
+
+    public static HeapStats GetStats() => default;
+
+    public static void Trim() => MallocTrim(0);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 }

@@ -21,14 +21,14 @@ internal static unsafe class Program
             }
             else
             {
-                Console.Error.WriteLine("usage: QuickStart [--backend mmap|brk|nativememory]");
+                Console.Error.WriteLine("usage: QuickStart [--backend mmap|brk|nativememory|glibc]");
                 return 2;
             }
         }
 
         if (TourHeap.For(backend) is not { } heap)
         {
-            Console.Error.WriteLine($"unknown backend '{backend}': use mmap, brk or nativememory");
+            Console.Error.WriteLine($"unknown backend '{backend}': use mmap, brk, nativememory or glibc");
             return 2;
         }
 
