@@ -1,0 +1,179 @@
+// HEAP003 missing free. The block's holder is a local (or a variable assigned from the call) in a
+// block statement. When nothing after the allocation frees, returns or re-assigns the holder,
+// everything after the allocation goes into `try { … } finally { Heap.Free(p); }`, so every exit,
+// throws included, frees it. Otherwise a finally would free a block that is handed out or already
+// freed, so the free goes just before the leaking return or throw the diagnostic points to.
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+
+namespace Heapsmith.CodeFixes;
+
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MissingFreeCodeFixProvider))]
+[Shared]
+internal sealed class MissingFreeCodeFixProvider : PlannedCodeFixProvider
+{
+    public const string EquivalenceKey = "HEAP003.AddFree";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HEAP003");
+
+    protected override IEnumerable<Offer> Offers(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellation)
+    {
+        var allocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
+            .AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
+        if (allocation is null || Holder(allocation, model) is not var (statement, holder, holderType)
+            || Deallocation.Of(allocation, model) is not { } deallocation)
+        {
+            yield break;
+        }
+
+        var free = SyntaxFactory.ExpressionStatement(deallocation.Call(SyntaxFactory.IdentifierName(holder.Name), holderType));
+        var after = ((BlockSyntax)statement.Parent!).Statements.SkipWhile(s => s != statement).Skip(1).ToList();
+        if (!after.Any(s => HandsOverOrFrees(s, holder, model)))
+        {
+            var title = after.Count == 0 ? $"Free '{holder.Name}'" : $"Free '{holder.Name}' in a finally block";
+            yield return new Offer(title, EquivalenceKey, new WrapInTryFinally(statement, free));
+            yield break;
+        }
+
+        if (diagnostic.AdditionalLocations.Count > 0
+            && root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true)
+                .AncestorsAndSelf().FirstOrDefault(n => n is ReturnStatementSyntax or ThrowStatementSyntax) is StatementSyntax exit
+            && exit.SpanStart > statement.SpanStart
+            && !Mentions(exit, holder, model))
+        {
+            yield return new Offer($"Free '{holder.Name}' before this exit", EquivalenceKey, new InsertBefore(exit, free));
+        }
+    }
+
+    /// <summary>The statement holding the allocation and the variable it stores the block in.</summary>
+    private static (StatementSyntax Statement, ILocalSymbol Holder, ITypeSymbol Type)? Holder(InvocationExpressionSyntax allocation, SemanticModel model)
+    {
+        var statement = allocation.FirstAncestorOrSelf<StatementSyntax>();
+        if (statement?.Parent is not BlockSyntax)
+        {
+            return null;
+        }
+
+        ISymbol? symbol = statement switch
+        {
+            LocalDeclarationStatementSyntax { Declaration.Variables: [var single] } when single.Initializer?.Value.Contains(allocation) == true
+                => model.GetDeclaredSymbol(single),
+            ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax left } assignment }
+                when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Right.Contains(allocation)
+                => model.GetSymbolInfo(left).Symbol,
+            _ => null,
+        };
+        return symbol is ILocalSymbol local ? (statement, local, local.Type) : null;
+    }
+
+    /// <summary>The statement frees the holder, returns it, or stores into it: a finally free would be wrong.</summary>
+    private static bool HandsOverOrFrees(SyntaxNode statement, ILocalSymbol holder, SemanticModel model) =>
+        statement.DescendantNodesAndSelf().Any(node => node switch
+        {
+            ReturnStatementSyntax { Expression: { } value } => Mentions(value, holder, model),
+            AssignmentExpressionSyntax assignment => IsHolder(assignment.Left, holder, model) || Mentions(assignment.Right, holder, model) && !IsPointerRead(assignment.Right),
+            InvocationExpressionSyntax call => call.ArgumentList.Arguments.Any(a => IsHolder(a.Expression, holder, model))
+                && model.GetSymbolInfo(call).Symbol?.Name is "Free" or "AlignedFree" or "FreeHGlobal" or "FreeCoTaskMem" or "Realloc" or "AlignedRealloc" or "ReAllocHGlobal" or "ReAllocCoTaskMem",
+            _ => false,
+        });
+
+    /// <summary>`*p` or `p[i]` on the right of an assignment reads through the pointer, it does not copy it.</summary>
+    private static bool IsPointerRead(ExpressionSyntax expression) =>
+        expression is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PointerIndirectionExpression } or ElementAccessExpressionSyntax;
+
+    private static bool IsHolder(ExpressionSyntax expression, ILocalSymbol holder, SemanticModel model)
+    {
+        while (expression is CastExpressionSyntax or ParenthesizedExpressionSyntax)
+        {
+            expression = expression is CastExpressionSyntax cast ? cast.Expression : ((ParenthesizedExpressionSyntax)expression).Expression;
+        }
+
+        return expression is IdentifierNameSyntax && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(expression).Symbol, holder);
+    }
+
+    private static bool Mentions(SyntaxNode node, ILocalSymbol holder, SemanticModel model) =>
+        node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+            .Any(name => name.Identifier.ValueText == holder.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, holder));
+
+    /// <summary>Everything after the allocation statement in its block moves into a try whose finally frees the block.</summary>
+    private sealed class WrapInTryFinally : FixPlan
+    {
+        private readonly StatementSyntax _allocation;
+        private readonly StatementSyntax _free;
+
+        public WrapInTryFinally(StatementSyntax allocation, StatementSyntax free)
+            : base(allocation.SpanStart)
+        {
+            _allocation = allocation;
+            _free = free;
+        }
+
+        public override IEnumerable<SyntaxNode> Tracked => new[] { _allocation };
+
+        public override SyntaxNode? Apply(SyntaxNode root)
+        {
+            if (root.GetCurrentNode(_allocation) is not { Parent: BlockSyntax block } statement)
+            {
+                return null;
+            }
+
+            var index = block.Statements.IndexOf(statement);
+            var after = block.Statements.Skip(index + 1).ToList();
+            if (after.Count == 0)
+            {
+                return root.InsertNodesAfter(statement, new[] { _free.WithAdditionalAnnotations(Formatter.Annotation) });
+            }
+
+            var @try = SyntaxFactory.TryStatement(
+                SyntaxFactory.Block(after),
+                default,
+                SyntaxFactory.FinallyClause(SyntaxFactory.Block(_free)))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            var statements = block.Statements.Take(index + 1).Append(@try);
+            return root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(statements)));
+        }
+    }
+
+    /// <summary>The free goes just before the exit; an exit that is an embedded statement gets a block.</summary>
+    private sealed class InsertBefore : FixPlan
+    {
+        private readonly StatementSyntax _exit;
+        private readonly StatementSyntax _free;
+
+        public InsertBefore(StatementSyntax exit, StatementSyntax free)
+            : base(exit.SpanStart)
+        {
+            _exit = exit;
+            _free = free;
+        }
+
+        public override IEnumerable<SyntaxNode> Tracked => new[] { _exit };
+
+        public override SyntaxNode? Apply(SyntaxNode root)
+        {
+            if (root.GetCurrentNode(_exit) is not { } exit)
+            {
+                return null;
+            }
+
+            var free = _free.WithAdditionalAnnotations(Formatter.Annotation);
+            if (exit.Parent is BlockSyntax or SwitchSectionSyntax)
+            {
+                return root.InsertNodesBefore(exit, new[] { free });
+            }
+
+            var block = SyntaxFactory.Block(free, exit.WithoutTrivia())
+                .WithTriviaFrom(exit)
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            return root.ReplaceNode(exit, block);
+        }
+    }
+}
