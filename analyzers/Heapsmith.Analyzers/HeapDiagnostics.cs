@@ -2,7 +2,10 @@ using Microsoft.CodeAnalysis;
 
 namespace Heapsmith.Analyzers;
 
-/// <summary>The descriptor table of the usage diagnostics (ids, titles, messages, help links).</summary>
+/// <summary>The descriptor table of the usage diagnostics (ids, titles, messages, help links to
+/// docs/diagnostics/HEAPnnn.md). Message arguments: HEAP001 pointer, earlier free, allocator;
+/// HEAP002 pointer, memory, deallocator, advice; HEAP003 allocating call, holder, exit;
+/// HEAP004 use, free.</summary>
 internal static class HeapDiagnostics
 {
     public const string Category = "Heapsmith.Usage";
@@ -26,7 +29,7 @@ internal static class HeapDiagnostics
     public static readonly DiagnosticDescriptor UseAfterFree = Warning(
         "HEAP004",
         "Use after free",
-        "'{0}' is used after it may have been freed by {1}");
+        "'{0}' is used after it may have been freed by {1}; use the block before it is freed, or not at all");
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");

@@ -26,6 +26,7 @@ namespace Heapsmith.Analyzers.Flow;
 internal sealed partial class HeapDataflow
 {
     private const int MaxPartitions = 4;
+    private const long MaxKnownCounter = 2;
     private const int VisitBudgetPerBlock = 48;
     private const int FixedBudget = 512;
     private const int OldGeneration = 1 << 30;
@@ -128,6 +129,7 @@ internal sealed partial class HeapDataflow
 
     private bool JoinInto(int ordinal, FlowState incoming)
     {
+        WidenCounters(incoming);
         var partitions = _inputs[ordinal] ??= new List<FlowState>();
         if (_collapsed[ordinal])
         {
@@ -160,6 +162,28 @@ internal sealed partial class HeapDataflow
         return true;
     }
 
+    /// <summary>Integers stay known while small (enough for loops that run once or twice); a loop
+    /// counter past that is forgotten, so loops converge in a few passes.</summary>
+    private static void WidenCounters(FlowState state)
+    {
+        List<ISymbol>? forget = null;
+        foreach (var entry in state.Known)
+        {
+            if (entry.Value is long value && (value > MaxKnownCounter || value < -MaxKnownCounter))
+            {
+                (forget ??= new List<ISymbol>()).Add(entry.Key);
+            }
+        }
+
+        if (forget is not null)
+        {
+            foreach (var symbol in forget)
+            {
+                state.Known.Remove(symbol);
+            }
+        }
+    }
+
     private static bool Merge(List<FlowState> partitions, int index, FlowState incoming)
     {
         if (partitions.Count == 0)
@@ -186,15 +210,14 @@ internal sealed partial class HeapDataflow
             return;
         }
 
-        var input = state.Clone();
+        foreach (var handler in CatchHandlers(block))
+        {
+            propagate(handler, state.Clone());
+        }
+
         foreach (var operation in block.Operations)
         {
             Eval(operation, state);
-        }
-
-        foreach (var handler in CatchHandlers(block))
-        {
-            propagate(handler, input);
         }
 
         if (block.ConditionKind == ControlFlowConditionKind.None)
@@ -244,7 +267,7 @@ internal sealed partial class HeapDataflow
                     Eval(value, state);
                 }
 
-                Throw(block, state, value?.Syntax ?? RethrowStatement(block), propagate);
+                Throw(block, state, value?.Syntax ?? (_reporting && _sink is not null ? RethrowStatement(block) : null), propagate);
                 return;
             case ControlFlowBranchSemantics.Return when value is not null:
                 var returned = Eval(value, state);
@@ -298,7 +321,8 @@ internal sealed partial class HeapDataflow
 
         if (destination.Kind == BasicBlockKind.Exit)
         {
-            var returnSyntax = ReturnStatement(from, branch);
+            // Naming the exit reads syntax: only worth it when reporting.
+            var returnSyntax = _reporting && _sink is not null ? ReturnStatement(from, branch) : null;
             var exit = returnSyntax is null ? "the end of the method" : "the return at line " + DiagnosticSink.LineOf(returnSyntax);
             LeaveMethod(current, exit, returnSyntax);
             return;

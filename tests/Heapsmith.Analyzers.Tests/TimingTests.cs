@@ -1,0 +1,156 @@
+// Measures the analyzer on a generated ~20,000-line file of heap-using methods, in process:
+// Roslyn's own telemetry for the analyzer (logAnalyzerExecutionTime) against the time to compile
+// (bind and emit) the same file. The figure is written to the test output; time is not asserted
+// (no timed assertions in unit tests), the findings are.
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using Heapsmith.Analyzers;
+using Xunit.Abstractions;
+
+namespace Heapsmith.Analyzers.Tests;
+
+public sealed class TimingTests(ITestOutputHelper output)
+{
+    private const int TargetLines = 20_000;
+
+    /// <summary>Method bodies, each with the number of HEAP diagnostics it must produce.</summary>
+    private static readonly (string Body, int Findings)[] Templates =
+    {
+        ("""
+            byte* p = (byte*)H.Alloc((nuint)n + 16);
+            for (int i = 0; i < n; i++)
+            {
+                p[i % 16] = (byte)i;
+            }
+
+            H.Free(p);
+        """, 0),
+        ("""
+            byte* p = (byte*)H.Alloc(64);
+            try
+            {
+                if (n > 10)
+                {
+                    return;
+                }
+
+                p[0] = 1;
+            }
+            finally
+            {
+                H.Free(p);
+            }
+        """, 0),
+        ("""
+            byte* p = (byte*)H.Alloc(32);
+            if (n > 4)
+            {
+                H.Free(p);
+            }
+
+            H.Free(p);
+        """, 1),
+        ("""
+            byte* p = (byte*)H.Alloc(32);
+            byte* q = p;
+            q[1] = 2;
+            if (n == 3)
+            {
+                return;
+            }
+
+            H.Free(q);
+        """, 1),
+        ("""
+            using var arena = new Arena();
+            int* a = (int*)arena.Alloc(16);
+            int* b = (int*)arena.Alloc(16);
+            for (int i = 0; i < 4; i++)
+            {
+                a[i] = b[i] + n;
+            }
+        """, 0),
+        ("""
+            bool small = n < 128;
+            byte* p;
+            if (small)
+            {
+                byte* s = stackalloc byte[128];
+                p = s;
+            }
+            else
+            {
+                p = (byte*)H.Alloc((nuint)n);
+            }
+
+            p[0] = 1;
+            if (!small)
+            {
+                H.Free(p);
+            }
+        """, 0),
+        ("""
+            void* p = NativeMemory.Alloc(8);
+            switch (n)
+            {
+                case 0:
+                    NativeMemory.Free(p);
+                    break;
+                case 1:
+                    H.Free(p);
+                    break;
+                default:
+                    NativeMemory.Free(p);
+                    break;
+            }
+        """, 1),
+    };
+
+    [Fact]
+    public async Task AnalyzerTimeOnTwentyThousandLines()
+    {
+        HeapUsageAnalyzer.RethrowFailures = true;
+        var (source, lines, expected) = Generate();
+        var tree = AnalyzerRunner.Parse(source);
+        var heaps = AnalyzerRunner.Parse(AnalyzerHarness.Heaps);
+
+        // Compile time: a fresh compilation bound and emitted. Both the compiler and the analyzer
+        // are warmed up first (JIT), as they are in a long-lived build server or IDE.
+        AnalyzerRunner.Compile("warm", new[] { heaps, tree }).Emit(Stream.Null);
+        await AnalyzerRunner.RunAsync(AnalyzerRunner.Compile("warm-analyzer", new[] { heaps, AnalyzerRunner.Parse(source.Substring(0, source.IndexOf("    void M" + Templates.Length + "(", StringComparison.Ordinal)) + "}\n") }));
+        var watch = Stopwatch.StartNew();
+        var emit = AnalyzerRunner.Compile("timed", new[] { heaps, tree }).Emit(Stream.Null);
+        var compileTime = watch.Elapsed;
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics.Take(5)));
+
+        var result = await AnalyzerRunner.RunAsync(AnalyzerRunner.Compile("analyzed", new[] { heaps, tree }));
+        Assert.Empty(result.Exceptions);
+        Assert.Equal(expected, result.Heap.Count());
+
+        var ratio = result.AnalyzerTime.TotalMilliseconds / compileTime.TotalMilliseconds;
+        output.WriteLine($"{lines} lines, {Templates.Length} method shapes: compile {compileTime.TotalMilliseconds:F0} ms, " +
+            $"HeapUsageAnalyzer {result.AnalyzerTime.TotalMilliseconds:F0} ms ({ratio:P1} of compile time), {expected} findings");
+    }
+
+    private static (string Source, int Lines, int Findings) Generate()
+    {
+        var builder = new StringBuilder("using System;\nusing System.Runtime.InteropServices;\nusing Heapsmith;\n\nunsafe class Generated\n{\n");
+        var lines = 6;
+        var findings = 0;
+        for (var i = 0; lines < TargetLines; i++)
+        {
+            var (body, count) = Templates[i % Templates.Length];
+            var method = $"    void M{i}(int n)\n    {{\n{body}\n    }}\n\n";
+            builder.Append(method);
+            lines += method.Count(c => c == '\n');
+            findings += count;
+        }
+
+        builder.Append("}\n");
+        return (builder.ToString(), lines + 1, findings);
+    }
+}
