@@ -157,23 +157,7 @@ internal sealed class MissingFreeCodeFixProvider : PlannedCodeFixProvider
 
         public override IEnumerable<SyntaxNode> Tracked => new[] { _exit };
 
-        public override SyntaxNode? Apply(SyntaxNode root)
-        {
-            if (root.GetCurrentNode(_exit) is not { } exit)
-            {
-                return null;
-            }
-
-            var free = _free.WithAdditionalAnnotations(Formatter.Annotation);
-            if (exit.Parent is BlockSyntax or SwitchSectionSyntax)
-            {
-                return root.InsertNodesBefore(exit, new[] { free });
-            }
-
-            var block = SyntaxFactory.Block(free, exit.WithoutTrivia())
-                .WithTriviaFrom(exit)
-                .WithAdditionalAnnotations(Formatter.Annotation);
-            return root.ReplaceNode(exit, block);
-        }
+        public override SyntaxNode? Apply(SyntaxNode root) =>
+            root.GetCurrentNode(_exit) is { } exit ? StatementEdits.Insert(root, exit, _free, after: false) : null;
     }
 }

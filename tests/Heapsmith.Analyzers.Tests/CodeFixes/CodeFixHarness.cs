@@ -61,6 +61,7 @@ internal static class CodeFixHarness
             FixedCode = source,
         };
         test.TestState.Sources.Add(("/0/Heaps.cs", AnalyzerHarness.Heaps));
+        test.FixedState.Sources.Add(("/0/Heaps.cs", AnalyzerHarness.Heaps));
         test.TestState.AdditionalReferences.AddRange(Basic.Reference.Assemblies.Net80.References.All);
         test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(HeapConfigAttribute).Assembly.Location));
         test.SolutionTransforms.Add((solution, projectId) =>
