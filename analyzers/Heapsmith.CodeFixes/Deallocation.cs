@@ -16,11 +16,15 @@ internal sealed class Deallocation
     private readonly ExpressionSyntax _callee;
     private readonly bool _takesIntPtr;
 
-    private Deallocation(ExpressionSyntax callee, bool takesIntPtr)
+    private Deallocation(ExpressionSyntax callee, bool takesIntPtr, bool isNamedByType)
     {
         _callee = callee;
         _takesIntPtr = takesIntPtr;
+        IsNamedByType = isNamedByType;
     }
+
+    /// <summary>The deallocator is reached through a type (not an arena instance): it binds anywhere the type is in scope.</summary>
+    public bool IsNamedByType { get; }
 
     /// <summary>The deallocation matching <paramref name="allocation"/>, or null when the call is not a known allocation.</summary>
     public static Deallocation? Of(InvocationExpressionSyntax allocation, SemanticModel model)
@@ -61,7 +65,7 @@ internal sealed class Deallocation
             callee = SyntaxFactory.IdentifierName(name);
         }
 
-        return new Deallocation(callee, takesIntPtr);
+        return new Deallocation(callee, takesIntPtr, operation.TargetMethod.IsStatic && callee is MemberAccessExpressionSyntax);
     }
 
     /// <summary>The call releasing <paramref name="pointer"/>, whose static type is <paramref name="pointerType"/>.</summary>
