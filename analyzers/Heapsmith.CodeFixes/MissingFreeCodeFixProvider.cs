@@ -3,6 +3,7 @@
 // everything after the allocation goes into `try { … } finally { Heap.Free(p); }`, so every exit,
 // throws included, frees it. Otherwise a finally would free a block that is handed out or already
 // freed, so the free goes just before the leaking return or throw the diagnostic points to.
+// Handing over counts a call to a parameter marked [OwnershipTakes] or to a helper that frees it.
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
@@ -80,24 +81,58 @@ internal sealed class MissingFreeCodeFixProvider : PlannedCodeFixProvider
         {
             ReturnStatementSyntax { Expression: { } value } => Mentions(value, holder, model),
             AssignmentExpressionSyntax assignment => IsHolder(assignment.Left, holder, model) || Mentions(assignment.Right, holder, model) && !IsPointerRead(assignment.Right),
-            InvocationExpressionSyntax call => call.ArgumentList.Arguments.Any(a => IsHolder(a.Expression, holder, model))
-                && model.GetSymbolInfo(call).Symbol?.Name is "Free" or "AlignedFree" or "FreeHGlobal" or "FreeCoTaskMem" or "Realloc" or "AlignedRealloc" or "ReAllocHGlobal" or "ReAllocCoTaskMem",
+            InvocationExpressionSyntax call => TakesHolder(call, holder, model),
             _ => false,
         });
+
+    private static readonly string[] Releasing = { "Free", "AlignedFree", "FreeHGlobal", "FreeCoTaskMem", "Realloc", "AlignedRealloc", "ReAllocHGlobal", "ReAllocCoTaskMem" };
+
+    /// <summary>The call frees the holder or takes it over: a deallocator, a parameter marked [OwnershipTakes], or a helper whose body frees that parameter (one level, as the analysis infers).</summary>
+    private static bool TakesHolder(InvocationExpressionSyntax call, ILocalSymbol holder, SemanticModel model)
+    {
+        if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol method)
+        {
+            return false;
+        }
+
+        foreach (var argument in call.ArgumentList.Arguments)
+        {
+            if (!IsHolder(argument.Expression, holder, model))
+            {
+                continue;
+            }
+
+            if (Releasing.Contains(method.Name))
+            {
+                return true;
+            }
+
+            var index = call.ArgumentList.Arguments.IndexOf(argument);
+            var parameter = argument.NameColon is { } named
+                ? method.Parameters.FirstOrDefault(p => p.Name == named.Name.Identifier.ValueText)
+                : index < method.Parameters.Length ? method.Parameters[index] : null;
+            if (parameter is not null && (parameter.GetAttributes().Any(a => a.AttributeClass?.Name == "OwnershipTakesAttribute") || BodyFrees(method, parameter)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool BodyFrees(IMethodSymbol method, IParameterSymbol parameter) =>
+        method.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
+            call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } && Releasing.Contains(name)
+            && call.ArgumentList.Arguments.Any(a => Unwrap(a.Expression) is IdentifierNameSyntax id && id.Identifier.ValueText == parameter.Name)));
 
     /// <summary>`*p` or `p[i]` on the right of an assignment reads through the pointer, it does not copy it.</summary>
     private static bool IsPointerRead(ExpressionSyntax expression) =>
         expression is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PointerIndirectionExpression } or ElementAccessExpressionSyntax;
 
-    private static bool IsHolder(ExpressionSyntax expression, ILocalSymbol holder, SemanticModel model)
-    {
-        while (expression is CastExpressionSyntax or ParenthesizedExpressionSyntax)
-        {
-            expression = expression is CastExpressionSyntax cast ? cast.Expression : ((ParenthesizedExpressionSyntax)expression).Expression;
-        }
+    private static bool IsHolder(ExpressionSyntax expression, ILocalSymbol holder, SemanticModel model) =>
+        Unwrap(expression) is IdentifierNameSyntax name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, holder);
 
-        return expression is IdentifierNameSyntax && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(expression).Symbol, holder);
-    }
+    private static ExpressionSyntax Unwrap(ExpressionSyntax expression) => StatementEdits.Unwrap(expression);
 
     private static bool Mentions(SyntaxNode node, ILocalSymbol holder, SemanticModel model) =>
         node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()

@@ -134,6 +134,60 @@ public sealed class MissingFreeFixTests
         """), Key, Diagnostic("HEAP003", 0, 1));
 
     [Fact]
+    public Task BlockHandedToAHelperThatFreesItIsFreedOnlyOnTheLeakingPath() => VerifyFixAsync<MissingFreeCodeFixProvider>(InClass("""
+            static void Release(void* q) => H.Free(q);
+
+            void M(bool skip)
+            {
+                void* p = {|#0:H.Alloc(16)|};
+                if (skip)
+                    {|#1:return;|}
+                Release(p);
+            }
+        """), InClass("""
+            static void Release(void* q) => H.Free(q);
+
+            void M(bool skip)
+            {
+                void* p = H.Alloc(16);
+                if (skip)
+                {
+                    H.Free(p);
+                    return;
+                }
+                Release(p);
+            }
+        """), Key, Diagnostic("HEAP003", 0, 1));
+
+    [Fact]
+    public Task ThrowingPathGetsTheFreeViaFinally() => VerifyFixAsync<MissingFreeCodeFixProvider>(InClass("""
+            void M(int n)
+            {
+                byte* p = (byte*){|#0:H.Alloc(16)|};
+                if (n < 0)
+                    throw {|#1:new ArgumentOutOfRangeException(nameof(n))|};
+                p[0] = (byte)n;
+                Console.WriteLine(p[0]);
+            }
+        """), InClass("""
+            void M(int n)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                try
+                {
+                    if (n < 0)
+                        throw new ArgumentOutOfRangeException(nameof(n));
+                    p[0] = (byte)n;
+                    Console.WriteLine(p[0]);
+                }
+                finally
+                {
+                    H.Free(p);
+                }
+            }
+        """), Key, Diagnostic("HEAP003", 0, 1));
+
+    [Fact]
     public Task FixAllCoversEveryDocumentOfTheProject() => VerifyFixAsync<MissingFreeCodeFixProvider>(
         new[]
         {
