@@ -131,15 +131,31 @@ internal sealed class AllocatorApis
         return IsHeapType(type) ? ClassifyHeapMember(invocation, method, type) : default;
     }
 
-    /// <summary>The variable an arena call goes through (local, parameter, field), if plain.</summary>
+    /// <summary>The variable an arena call goes through (local, parameter, field), if plain. A local
+    /// is an arena of its own only if it was created there (`new`); a copy of another variable
+    /// (`var b = a;`) may be the same arena, so its identity is unknown.</summary>
     public static ISymbol? ReceiverSymbol(IOperation? receiver) => Unwrap(receiver) switch
     {
-        ILocalReferenceOperation local => local.Local,
+        ILocalReferenceOperation local => IsCreatedLocal(local.Local) ? local.Local : null,
         IParameterReferenceOperation parameter => parameter.Parameter,
         IFieldReferenceOperation field => field.Field,
         IPropertyReferenceOperation property => property.Property,
         _ => null,
     };
+
+    private static bool IsCreatedLocal(ILocalSymbol local)
+    {
+        foreach (var reference in local.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: var value }
+                && value is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static IOperation? Unwrap(IOperation? operation)
     {

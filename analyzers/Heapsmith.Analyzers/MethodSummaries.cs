@@ -21,7 +21,10 @@ internal sealed class MethodSummaries
     private readonly Compilation _compilation;
     private readonly AllocatorApis _apis;
     private readonly ConcurrentDictionary<IMethodSymbol, MethodSummary?> _cache = new(SymbolEqualityComparer.Default);
-    private readonly ThreadLocal<List<IMethodSymbol>> _inProgress = new(() => new List<IMethodSymbol>());
+
+    /// <summary>The callees being summarised on this thread (empty between calls: no state is kept).</summary>
+    [ThreadStatic]
+    private static List<IMethodSymbol>? s_inProgress;
 
     public MethodSummaries(Compilation compilation, AllocatorApis apis)
     {
@@ -42,7 +45,7 @@ internal sealed class MethodSummaries
             return cached;
         }
 
-        var chain = _inProgress.Value!;
+        var chain = s_inProgress ??= new List<IMethodSymbol>();
         if (chain.Count >= MaxDepth || chain.Exists(m => SymbolEqualityComparer.Default.Equals(m, method)))
         {
             return null;

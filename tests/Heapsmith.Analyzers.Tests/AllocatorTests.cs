@@ -166,4 +166,25 @@ public sealed class AllocatorTests
                 arena.Dispose();
             }
         """));
+
+    [Fact]
+    public Task ArenaCopiedToAnotherVariableIsTheSameArena() => VerifyAsync(InClass("""
+            void M(Arena a)
+            {
+                var b = a;
+                void* p = a.Alloc(16);
+                b.Free(p);
+            }
+        """));
+
+    [Fact]
+    public Task TwoArenasCreatedHereAreDifferent() => VerifyAsync(InClass("""
+            void M()
+            {
+                using var a = new Arena();
+                using var b = new Arena();
+                void* p = {|#1:a.Alloc(16)|};
+                {|#0:b.Free(p)|};
+            }
+        """), Diagnostic("HEAP002", 0, 1));
 }

@@ -223,4 +223,21 @@ public sealed class ConstantConditionTests
                 }
             }
         """));
+
+    [Fact]
+    public Task StaticReadonlyFlagWithAFreeOnBothBranchesIsClean() => VerifyAsync(InClass("""
+            static readonly bool Flag = true;
+            void M()
+            {
+                void* p = H.Alloc(16);
+                if (Flag)
+                {
+                    H.Free(p);
+                }
+                else
+                {
+                    H.Free(p);
+                }
+            }
+        """));
 }

@@ -476,4 +476,38 @@ public sealed class DataFlowTests
                 }
             }
         """), Diagnostic("HEAP002", 0, 1));
+
+    [Fact]
+    public Task OutParameterGivenAFreedBlockIsReported() => VerifyAsync(InClass("""
+            static void Make(out byte* result)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                {|#1:H.Free(p)|};
+                {|#0:result = p|};
+            }
+        """), Diagnostic("HEAP004", 0, 1));
+
+    [Fact]
+    public Task StaticFieldGivenAFreedBlockIsReported() => VerifyAsync(InClass("""
+            static void* s_cache;
+            void M()
+            {
+                void* p = H.Alloc(16);
+                {|#1:H.Free(p)|};
+                {|#0:s_cache = p|};
+            }
+        """), Diagnostic("HEAP004", 0, 1));
+
+    [Fact]
+    public Task OwnsBeforeARealUseAfterFreeDoesNotHideIt() => VerifyAsync(InClass("""
+            void M()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                {|#1:H.Free(p)|};
+                if (H.Owns(p))
+                {
+                    {|#0:p[0]|} = 1;
+                }
+            }
+        """), Diagnostic("HEAP004", 0, 1));
 }

@@ -168,4 +168,21 @@ public sealed class InterproceduralTests
             }
             Owner M() => new Owner((byte*)H.Alloc(16));
         """));
+
+    [Fact]
+    public Task ObjectInitializerStoringThePointerHandsItOver() => VerifyAsync(InClass("""
+            sealed class Holder { public byte* Data; public int Length; }
+            Holder M() => new Holder { Data = (byte*)H.Alloc(16), Length = 16 };
+        """));
+
+    [Fact]
+    public Task ConditionalAndCoalescingReturnsHandTheBlockOver() => VerifyAsync(InClass("""
+            static byte* Pick(bool zero, nuint n) => zero ? (byte*)H.AllocZeroed(1, n) : (byte*)H.Alloc(n);
+            static nint Either(nint cached) => cached != 0 ? cached : (nint)H.Alloc(16);
+        """));
+
+    [Fact]
+    public Task ConditionalExpressionThatDropsABlockLeaks() => VerifyAsync(InClass("""
+            static nuint Size(bool big) => H.UsableSize(big ? {|#0:H.Alloc(64)|} : null);
+        """), Diagnostic("HEAP003", 0));
 }

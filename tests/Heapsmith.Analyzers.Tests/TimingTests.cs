@@ -16,6 +16,7 @@ namespace Heapsmith.Analyzers.Tests;
 public sealed class TimingTests(ITestOutputHelper output)
 {
     private const int TargetLines = 20_000;
+    private const int Runs = 2;
 
     /// <summary>Method bodies, each with the number of HEAP diagnostics it must produce.</summary>
     private static readonly (string Body, int Findings)[] Templates =
@@ -122,18 +123,25 @@ public sealed class TimingTests(ITestOutputHelper output)
         // are warmed up first (JIT), as they are in a long-lived build server or IDE.
         AnalyzerRunner.Compile("warm", new[] { heaps, tree }).Emit(Stream.Null);
         await AnalyzerRunner.RunAsync(AnalyzerRunner.Compile("warm-analyzer", new[] { heaps, AnalyzerRunner.Parse(source.Substring(0, source.IndexOf("    void M" + Templates.Length + "(", StringComparison.Ordinal)) + "}\n") }));
-        var watch = Stopwatch.StartNew();
-        var emit = AnalyzerRunner.Compile("timed", new[] { heaps, tree }).Emit(Stream.Null);
-        var compileTime = watch.Elapsed;
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics.Take(5)));
+        // The best of a few runs of each: the machine is shared, and noise only ever adds time.
+        var compileTime = TimeSpan.MaxValue;
+        var analyzerTime = TimeSpan.MaxValue;
+        for (var run = 0; run < Runs; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            var emit = AnalyzerRunner.Compile("timed", new[] { heaps, tree }).Emit(Stream.Null);
+            compileTime = watch.Elapsed < compileTime ? watch.Elapsed : compileTime;
+            Assert.True(emit.Success, string.Join("\n", emit.Diagnostics.Take(5)));
 
-        var result = await AnalyzerRunner.RunAsync(AnalyzerRunner.Compile("analyzed", new[] { heaps, tree }));
-        Assert.Empty(result.Exceptions);
-        Assert.Equal(expected, result.Heap.Count());
+            var result = await AnalyzerRunner.RunAsync(AnalyzerRunner.Compile("analyzed", new[] { heaps, tree }));
+            Assert.Empty(result.Exceptions);
+            Assert.Equal(expected, result.Heap.Count());
+            analyzerTime = result.AnalyzerTime < analyzerTime ? result.AnalyzerTime : analyzerTime;
+        }
 
-        var ratio = result.AnalyzerTime.TotalMilliseconds / compileTime.TotalMilliseconds;
+        var ratio = analyzerTime.TotalMilliseconds / compileTime.TotalMilliseconds;
         output.WriteLine($"{lines} lines, {Templates.Length} method shapes: compile {compileTime.TotalMilliseconds:F0} ms, " +
-            $"HeapUsageAnalyzer {result.AnalyzerTime.TotalMilliseconds:F0} ms ({ratio:P1} of compile time), {expected} findings");
+            $"HeapUsageAnalyzer {analyzerTime.TotalMilliseconds:F0} ms ({ratio:P1} of compile time), {expected} findings");
     }
 
     private static (string Source, int Lines, int Findings) Generate()

@@ -271,7 +271,11 @@ internal sealed partial class HeapDataflow
     {
         if (_reporting)
         {
-            _sink?.Report(HeapDiagnostics.MissingFree, origin.Site, at, null, origin.Source, origin.Holder, exit);
+            // The deallocator is for code fixes (wrap in try/finally with the right free).
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add("Deallocator", origin.Allocator?.Deallocator())
+                .Add("Holder", origin.Holder);
+            _sink?.Report(HeapDiagnostics.MissingFree, origin.Site, at, properties, origin.Source, origin.Holder, exit);
         }
     }
 }

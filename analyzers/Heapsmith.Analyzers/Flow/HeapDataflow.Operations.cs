@@ -68,6 +68,7 @@ internal sealed partial class HeapDataflow
                 return KeyOfElement(element, state) is { } elementKey ? state.Read(elementKey) : default;
             case IFlowAnonymousFunctionOperation lambda:
                 _lambdas.Add(lambda);
+                _captured ??= CapturedVariables.Of(_cfg.OriginalOperation);
                 EscapeCaptured(state);
                 return default;
             case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern:
@@ -369,7 +370,7 @@ internal sealed partial class HeapDataflow
     {
         var old = state.Read(key);
         state.Write(key, values);
-        if (key.Root is { } root && _captured.Contains(root))
+        if (key.Root is { } root && _captured?.Contains(root) == true)
         {
             Escape(values, state);
         }
@@ -435,7 +436,7 @@ internal sealed partial class HeapDataflow
     {
         foreach (var entry in state.Vars)
         {
-            if (entry.Key.Root is { } root && _captured.Contains(root))
+            if (entry.Key.Root is { } root && _captured?.Contains(root) == true)
             {
                 Escape(entry.Value, state);
             }

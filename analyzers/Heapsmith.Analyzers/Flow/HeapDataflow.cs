@@ -26,7 +26,7 @@ namespace Heapsmith.Analyzers.Flow;
 internal sealed partial class HeapDataflow
 {
     private const int MaxPartitions = 4;
-    private const long MaxKnownCounter = 2;
+    private const long MaxKnownCounter = 1;
     private const int VisitBudgetPerBlock = 48;
     private const int FixedBudget = 512;
     private const int OldGeneration = 1 << 30;
@@ -36,10 +36,13 @@ internal sealed partial class HeapDataflow
     private readonly DataflowContext _context;
     private readonly DiagnosticSink? _sink;
     private readonly List<FlowState>?[] _inputs;
+
+    /// <summary>Per block, the partitions changed since the block was last transferred.</summary>
+    private readonly HashSet<FlowState>?[] _changed;
     private readonly bool[] _collapsed;
     private readonly Dictionary<object, int> _siteIds = new();
     private readonly Dictionary<int, BlockOrigin> _origins = new();
-    private readonly HashSet<ISymbol> _captured;
+    private HashSet<ISymbol>? _captured;
     private readonly Dictionary<ISymbol, VarKey> _refAliases = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IFlowAnonymousFunctionOperation> _lambdas = new();
     private readonly SummaryCollector? _summary;
@@ -52,8 +55,10 @@ internal sealed partial class HeapDataflow
         _context = context;
         _sink = sink;
         _inputs = new List<FlowState>?[cfg.Blocks.Length];
+        _changed = new HashSet<FlowState>?[cfg.Blocks.Length];
         _collapsed = new bool[cfg.Blocks.Length];
-        _captured = CapturedVariables.Of(cfg.OriginalOperation);
+        // Which variables lambdas capture costs a data-flow query: asked only when there are any.
+        _captured = cfg.LocalFunctions.Length > 0 ? CapturedVariables.Of(cfg.OriginalOperation) : null;
         _summary = sink is null ? new SummaryCollector() : null;
     }
 
@@ -78,8 +83,14 @@ internal sealed partial class HeapDataflow
 
             var ordinal = worklist.Min;
             worklist.Remove(ordinal);
+            var changed = _changed[ordinal]!;
             foreach (var state in _inputs[ordinal]!.ToArray())
             {
+                if (!changed.Remove(state))
+                {
+                    continue;
+                }
+
                 Transfer(_cfg.Blocks[ordinal], state.Clone(), (target, next) =>
                 {
                     if (JoinInto(target, next))
@@ -131,22 +142,24 @@ internal sealed partial class HeapDataflow
     {
         WidenCounters(incoming);
         var partitions = _inputs[ordinal] ??= new List<FlowState>();
+        var changed = _changed[ordinal] ??= new HashSet<FlowState>();
         if (_collapsed[ordinal])
         {
-            return Merge(partitions, 0, incoming);
+            return Merge(partitions, 0, incoming, changed);
         }
 
         for (var i = 0; i < partitions.Count; i++)
         {
             if (partitions[i].SameKnown(incoming))
             {
-                return Merge(partitions, i, incoming);
+                return Merge(partitions, i, incoming, changed);
             }
         }
 
         if (partitions.Count < MaxPartitions)
         {
             partitions.Add(incoming);
+            changed.Add(incoming);
             return true;
         }
 
@@ -158,6 +171,8 @@ internal sealed partial class HeapDataflow
 
         partitions.Clear();
         partitions.Add(all);
+        changed.Clear();
+        changed.Add(all);
         _collapsed[ordinal] = true;
         return true;
     }
@@ -184,11 +199,12 @@ internal sealed partial class HeapDataflow
         }
     }
 
-    private static bool Merge(List<FlowState> partitions, int index, FlowState incoming)
+    private static bool Merge(List<FlowState> partitions, int index, FlowState incoming, HashSet<FlowState> changed)
     {
         if (partitions.Count == 0)
         {
             partitions.Add(incoming);
+            changed.Add(incoming);
             return true;
         }
 
@@ -198,7 +214,9 @@ internal sealed partial class HeapDataflow
             return false;
         }
 
+        changed.Remove(partitions[index]);
         partitions[index] = joined;
+        changed.Add(joined);
         return true;
     }
 
@@ -313,6 +331,7 @@ internal sealed partial class HeapDataflow
             }
         }
 
+        ForgetScopes(branch, current);
         var destination = branch.Destination;
         if (destination is null)
         {
@@ -329,6 +348,25 @@ internal sealed partial class HeapDataflow
         }
 
         propagate(destination.Ordinal, current);
+    }
+
+    /// <summary>Locals and captures of the regions a branch leaves are out of scope: what they knew
+    /// (a loop counter, say) no longer keeps paths apart. Blocks they held stay in the state.</summary>
+    private static void ForgetScopes(ControlFlowBranch branch, FlowState state)
+    {
+        foreach (var region in branch.LeavingRegions)
+        {
+            foreach (var local in region.Locals)
+            {
+                state.Known.Remove(local);
+                state.Vars.Remove(new VarKey(local));
+            }
+
+            foreach (var capture in region.CaptureIds)
+            {
+                state.Vars.Remove(new VarKey(capture));
+            }
+        }
     }
 
     /// <summary>An explicit throw: caught by an enclosing catch (which then starts from this state), or it leaves the method after the finally regions on its way.</summary>
