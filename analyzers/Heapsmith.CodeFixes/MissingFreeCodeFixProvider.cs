@@ -1,5 +1,5 @@
 // HEAP003 missing free. The block's holder is a local (or a variable assigned from the call) in a
-// block statement. When nothing after the allocation frees, returns or re-assigns the holder,
+// block statement. When nothing after the allocation frees, returns, copies or re-assigns the holder,
 // everything after the allocation goes into `try { … } finally { Heap.Free(p); }`, so every exit,
 // throws included, frees it. Otherwise a finally would free a block that is handed out or already
 // freed, so the free goes just before the leaking return or throw the diagnostic points to.
@@ -80,7 +80,8 @@ internal sealed class MissingFreeCodeFixProvider : PlannedCodeFixProvider
         statement.DescendantNodesAndSelf().Any(node => node switch
         {
             ReturnStatementSyntax { Expression: { } value } => Mentions(value, holder, model),
-            AssignmentExpressionSyntax assignment => IsHolder(assignment.Left, holder, model) || Mentions(assignment.Right, holder, model) && !IsPointerRead(assignment.Right),
+            AssignmentExpressionSyntax assignment => IsHolder(assignment.Left, holder, model) || CopiesHolder(assignment.Right, holder, model),
+            EqualsValueClauseSyntax initializer => CopiesHolder(initializer.Value, holder, model),
             InvocationExpressionSyntax call => TakesHolder(call, holder, model),
             _ => false,
         });
@@ -125,9 +126,15 @@ internal sealed class MissingFreeCodeFixProvider : PlannedCodeFixProvider
             call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } && Releasing.Contains(name)
             && call.ArgumentList.Arguments.Any(a => Unwrap(a.Expression) is IdentifierNameSyntax id && id.Identifier.ValueText == parameter.Name)));
 
-    /// <summary>`*p` or `p[i]` on the right of an assignment reads through the pointer, it does not copy it.</summary>
-    private static bool IsPointerRead(ExpressionSyntax expression) =>
-        expression is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PointerIndirectionExpression } or ElementAccessExpressionSyntax;
+    /// <summary>The value is the holder or a pointer computed from it (`p`, `(byte*)p`, `p + 8`, `c ? p : q`): an alias a finally cannot see. Reads through it (`p[i]`, `*p`) are not.</summary>
+    private static bool CopiesHolder(ExpressionSyntax value, ILocalSymbol holder, SemanticModel model)
+    {
+        var unwrapped = Unwrap(value);
+        return IsHolder(unwrapped, holder, model)
+            || unwrapped is BinaryExpressionSyntax or ConditionalExpressionSyntax
+                && model.GetTypeInfo(unwrapped).Type is { TypeKind: TypeKind.Pointer } or { SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr }
+                && Mentions(unwrapped, holder, model);
+    }
 
     private static bool IsHolder(ExpressionSyntax expression, ILocalSymbol holder, SemanticModel model) =>
         Unwrap(expression) is IdentifierNameSyntax name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, holder);

@@ -188,6 +188,30 @@ public sealed class MissingFreeFixTests
         """), Key, Diagnostic("HEAP003", 0, 1));
 
     [Fact]
+    public Task AliasThatIsReturnedGetsTheFreeBeforeTheLeakingExit() => VerifyFixAsync<MissingFreeCodeFixProvider>(InClass("""
+            byte* M(bool fail)
+            {
+                void* p = {|#0:H.Alloc(16)|};
+                byte* q = (byte*)p + 1;
+                if (fail)
+                    {|#1:return null;|}
+                return q - 1;
+            }
+        """), InClass("""
+            byte* M(bool fail)
+            {
+                void* p = H.Alloc(16);
+                byte* q = (byte*)p + 1;
+                if (fail)
+                {
+                    H.Free(p);
+                    return null;
+                }
+                return q - 1;
+            }
+        """), Key, Diagnostic("HEAP003", 0, 1));
+
+    [Fact]
     public Task FixAllCoversEveryDocumentOfTheProject() => VerifyFixAsync<MissingFreeCodeFixProvider>(
         new[]
         {
