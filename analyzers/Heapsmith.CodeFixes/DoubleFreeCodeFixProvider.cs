@@ -83,9 +83,16 @@ internal sealed class DoubleFreeCodeFixProvider : PlannedCodeFixProvider
     private static bool AssignedBetween(StatementSyntax first, StatementSyntax second, ISymbol pointer, SemanticModel model) =>
         ((BlockSyntax)first.Parent!).DescendantNodes(n => true)
             .Where(n => n.SpanStart >= first.Span.End && n.Span.End <= second.SpanStart)
-            .Any(n => n is AssignmentExpressionSyntax assignment
-                && StatementEdits.Unwrap(assignment.Left) is IdentifierNameSyntax target
-                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(target).Symbol, pointer));
+            .Any(n => n switch
+            {
+                AssignmentExpressionSyntax assignment => Names(assignment.Left, pointer, model),
+                ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument => Names(argument.Expression, pointer, model),
+                _ => false,
+            });
+
+    private static bool Names(ExpressionSyntax expression, ISymbol pointer, SemanticModel model) =>
+        StatementEdits.Unwrap(expression) is IdentifierNameSyntax name
+        && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, pointer);
 
     private sealed class RemoveStatement : FixPlan
     {

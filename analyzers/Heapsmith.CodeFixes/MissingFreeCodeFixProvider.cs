@@ -72,8 +72,12 @@ internal sealed class MissingFreeCodeFixProvider : PlannedCodeFixProvider
                 => model.GetSymbolInfo(left).Symbol,
             _ => null,
         };
-        return symbol is ILocalSymbol local ? (statement, local, local.Type) : null;
+        // A local declared in an outer block may be used after this block ends, past any free put here.
+        return symbol is ILocalSymbol local && DeclaredIn(local, (BlockSyntax)statement.Parent) ? (statement, local, local.Type) : null;
     }
+
+    private static bool DeclaredIn(ILocalSymbol local, BlockSyntax block) =>
+        local.DeclaringSyntaxReferences.Any(r => r.GetSyntax().FirstAncestorOrSelf<StatementSyntax>()?.Parent == block);
 
     /// <summary>The statement frees the holder, returns it, or stores into it: a finally free would be wrong.</summary>
     private static bool HandsOverOrFrees(SyntaxNode statement, ILocalSymbol holder, SemanticModel model) =>

@@ -99,6 +99,20 @@ public sealed class DoubleFreeFixTests
         """), DoubleFreeCodeFixProvider.RemoveKey, Diagnostic("HEAP001", 0, 1));
 
     [Fact]
+    public Task PointerRefilledThroughOutIsNotRemoved() => VerifyNoFixAsync<DoubleFreeCodeFixProvider>(InClass("""
+            static extern bool Refill(out void* p);
+
+            void M(bool again)
+            {
+                void* p = H.Alloc(64);
+                {|#1:H.Free(p)|};
+                if (again)
+                    Refill(out p);
+                {|#0:H.Free(p)|};
+            }
+        """), DoubleFreeCodeFixProvider.RemoveKey, Diagnostic("HEAP001", 0, 1));
+
+    [Fact]
     public Task AliasFreedTwiceIsRemovedButNotNulled() => VerifyFixAsync<DoubleFreeCodeFixProvider>(InClass("""
             void M()
             {

@@ -211,6 +211,23 @@ public sealed class MissingFreeFixTests
             }
         """), Key, Diagnostic("HEAP003", 0, 1));
 
+    // A free after the inner allocation would come before the use that follows the if.
+    [Fact]
+    public Task HolderDeclaredInAnOuterBlockIsNotFreedInTheInnerOne() => VerifyNoFixAsync<MissingFreeCodeFixProvider>(InClass("""
+            static extern void Look(void* p);
+
+            void M(bool big)
+            {
+                void* p = null;
+                if (big)
+                {
+                    p = {|#0:H.Alloc(4096)|};
+                }
+
+                Look(p);
+            }
+        """), Key, Diagnostic("HEAP003", 0));
+
     [Fact]
     public Task FixAllCoversEveryDocumentOfTheProject() => VerifyFixAsync<MissingFreeCodeFixProvider>(
         new[]
