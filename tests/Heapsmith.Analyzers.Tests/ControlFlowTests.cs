@@ -298,4 +298,16 @@ public sealed class ControlFlowTests
                 }
             }
         """), Diagnostic("HEAP001", 0, 1));
+
+    [Fact]
+    public Task LoopLocalThatIsNeverFreedLeaks() => VerifyAsync(InClass("""
+            void M(int n)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    byte* p = (byte*){|#0:H.Alloc(16)|};
+                    p[0] = (byte)i;
+                }
+            }
+        """), Diagnostic("HEAP003", 0));
 }

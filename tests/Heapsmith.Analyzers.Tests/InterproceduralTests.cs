@@ -185,4 +185,27 @@ public sealed class InterproceduralTests
     public Task ConditionalExpressionThatDropsABlockLeaks() => VerifyAsync(InClass("""
             static nuint Size(bool big) => H.UsableSize(big ? {|#0:H.Alloc(64)|} : null);
         """), Diagnostic("HEAP003", 0));
+
+    [Fact]
+    public Task HelperThatLinksThePointerIntoAListKeepsItUsable() => VerifyAsync(InClass("""
+            struct Node { public Node* Next; public int Used; }
+            struct Queue { public Node* Head; }
+            static void PushBack(Queue* queue, Node* node) { node->Next = queue->Head; queue->Head = node; }
+            void M(Queue* queue)
+            {
+                Node* node = (Node*)H.Alloc(16);
+                PushBack(queue, node);
+                node->Used = 1;
+            }
+        """));
+
+    [Fact]
+    public Task HelperThatFreesOnlySometimesKeepsTheBlockWithoutAUseAfterFree() => VerifyAsync(InClass("""
+            static void MaybeRelease(byte* p, bool done) { if (done) H.Free(p); }
+            void M(bool done)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                MaybeRelease(p, done);
+            }
+        """));
 }

@@ -86,7 +86,8 @@ internal sealed partial class HeapDataflow
             {
                 MarkFreed(values[i], call.Syntax, state);
             }
-            else if (_context.UnannotatedCallsEscape || IsCollectionStore(method))
+            else if (_context.UnannotatedCallsEscape || IsCollectionStore(method)
+                || (parameter is not null && summary?.KeepsParameter(parameter.Ordinal) == true))
             {
                 Escape(values[i], state);
             }

@@ -7,17 +7,22 @@ namespace Heapsmith.Analyzers.Flow;
 
 internal sealed class MethodSummary
 {
-    public static readonly MethodSummary Borrowing = new(ImmutableArray<bool>.Empty, false, null);
+    public static readonly MethodSummary Borrowing = new(ImmutableArray<bool>.Empty, ImmutableArray<bool>.Empty, false, null);
 
-    public MethodSummary(ImmutableArray<bool> takes, bool returnsOwned, Allocator? returnAllocator)
+    public MethodSummary(ImmutableArray<bool> takes, ImmutableArray<bool> keeps, bool returnsOwned, Allocator? returnAllocator)
     {
         Takes = takes;
+        Keeps = keeps;
         ReturnsOwned = returnsOwned;
         ReturnAllocator = returnAllocator;
     }
 
-    /// <summary>Per parameter ordinal: the callee frees or keeps the pointer.</summary>
+    /// <summary>Per parameter ordinal: the callee frees the pointer on every path (as [OwnershipTakes]).</summary>
     public ImmutableArray<bool> Takes { get; }
+
+    /// <summary>Per parameter ordinal: the callee may free or store the pointer (an intrusive list's
+    /// PushBack, a constructor): the caller need not free it, and may still use it.</summary>
+    public ImmutableArray<bool> Keeps { get; }
 
     /// <summary>The result is a fresh block the caller owns.</summary>
     public bool ReturnsOwned { get; }
@@ -26,4 +31,6 @@ internal sealed class MethodSummary
     public Allocator? ReturnAllocator { get; }
 
     public bool TakesParameter(int ordinal) => ordinal >= 0 && ordinal < Takes.Length && Takes[ordinal];
+
+    public bool KeepsParameter(int ordinal) => ordinal >= 0 && ordinal < Keeps.Length && Keeps[ordinal];
 }

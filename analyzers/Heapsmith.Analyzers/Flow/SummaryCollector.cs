@@ -68,15 +68,20 @@ internal sealed class SummaryCollector
         }
     }
 
-    /// <summary>A parameter is taken when some path frees it, or, for a pointer (not an integer
-    /// address, which is bookkeeping), stores it where it outlives the call.</summary>
+    /// <summary>A parameter is taken when every path frees it; kept when some path frees it or,
+    /// for a pointer (not an integer address, which is bookkeeping), stores it where it outlives
+    /// the call.</summary>
     public MethodSummary Build(ImmutableArray<IParameterSymbol> parameters)
     {
-        var takes = parameters
-            .Select(p => _parameterOutcomes.TryGetValue(p.Ordinal, out var states)
-                && ((states & BlockStates.Freed) != 0 || ((states & BlockStates.Escaped) != 0 && p.Type.TypeKind == TypeKind.Pointer)))
+        var outcomes = parameters.Select(p => _parameterOutcomes.TryGetValue(p.Ordinal, out var states) ? states : BlockStates.None).ToList();
+        var takes = outcomes
+            .Select(states => (states & BlockStates.Freed) != 0 && (states & (BlockStates.Live | BlockStates.Escaped)) == 0)
+            .ToImmutableArray();
+        var keeps = parameters
+            .Select((p, i) => !takes[i] && ((outcomes[i] & BlockStates.Freed) != 0
+                || ((outcomes[i] & BlockStates.Escaped) != 0 && p.Type.TypeKind == TypeKind.Pointer)))
             .ToImmutableArray();
         var returnsOwned = _sawReturn && _allReturnsOwned && _sawOwnedBlock;
-        return new MethodSummary(takes, returnsOwned, returnsOwned && _allocatorsAgree ? _returnAllocator : null);
+        return new MethodSummary(takes, keeps, returnsOwned, returnsOwned && _allocatorsAgree ? _returnAllocator : null);
     }
 }
