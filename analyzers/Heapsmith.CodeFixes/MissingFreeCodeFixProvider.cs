@@ -83,7 +83,7 @@ internal sealed class MissingFreeCodeFixProvider : PlannedCodeFixProvider
     private static bool HandsOverOrFrees(SyntaxNode statement, ILocalSymbol holder, SemanticModel model) =>
         statement.DescendantNodesAndSelf().Any(node => node switch
         {
-            ReturnStatementSyntax { Expression: { } value } => Mentions(value, holder, model),
+            ReturnStatementSyntax { Expression: { } value } => CopiesHolder(value, holder, model),
             AssignmentExpressionSyntax assignment => IsHolder(assignment.Left, holder, model) || CopiesHolder(assignment.Right, holder, model),
             EqualsValueClauseSyntax initializer => CopiesHolder(initializer.Value, holder, model),
             InvocationExpressionSyntax call => TakesHolder(call, holder, model),

@@ -36,6 +36,31 @@ public sealed class MissingFreeFixTests
             }
         """), Key, Diagnostic("HEAP003", 0));
 
+    // The return value is read before the finally runs, so reading through the block there is fine.
+    [Fact]
+    public Task ReturnThatReadsThroughTheBlockGoesInsideTheTry() => VerifyFixAsync<MissingFreeCodeFixProvider>(InClass("""
+            int M()
+            {
+                byte* p = (byte*){|#0:H.Alloc(16)|};
+                p[0] = 7;
+                {|#1:return p[0] + 1;|}
+            }
+        """), InClass("""
+            int M()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                try
+                {
+                    p[0] = 7;
+                    return p[0] + 1;
+                }
+                finally
+                {
+                    H.Free(p);
+                }
+            }
+        """), Key, Diagnostic("HEAP003", 0, 1));
+
     [Fact]
     public Task UnusedAllocationIsFreedRightAfter() => VerifyFixAsync<MissingFreeCodeFixProvider>(InClass("""
             void M()
