@@ -53,7 +53,6 @@ internal sealed unsafe partial class HeapCore<TSpec>
         span->Capacity = 0;
         span->Used = 0;
         span->FreeList = null;
-        span->LocalFree = null;
         span->ThreadFree = 0;
         span->InFull = 0;
         span->Abandoned = 0;
@@ -246,7 +245,6 @@ internal sealed unsafe partial class HeapCore<TSpec>
     private void AbandonPageLocked(Page* page)
     {
         page->InFull = 0;
-        SmallAlloc<TSpec>.MergeLocalFree(page);
         SmallAlloc<TSpec>.CollectThreadFree(page);
         Volatile.Write(ref *(nint*)&page->Heap, 0);
         if (page->Used == 0)

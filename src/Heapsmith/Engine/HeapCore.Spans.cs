@@ -200,7 +200,6 @@ internal sealed unsafe partial class HeapCore<TSpec>
         span->FreedAtMs = freedAt;
         span->Heap = null;
         span->FreeList = null;
-        span->LocalFree = null;
         span->ThreadFree = 0;
         span->Used = 0;
         span->InFull = 0;

@@ -10,10 +10,10 @@ namespace Heapsmith.Engine;
 //   run, a free span or the header); only the first unit's descriptor carries the span's state.
 // - A small page (Kind == Small) serves one size class: blocks of BlockSize from Start, Reserved of
 //   them in all, of which the first Capacity were carved into lists. Every carved block is in
-//   exactly one of: FreeList, LocalFree, ThreadFree, or handed out (counted in Used, with blocks
-//   waiting in ThreadFree still counted until the owner collects them).
-// - FreeList and LocalFree belong to the owning thread heap (Heap); ThreadFree is the only field
-//   other threads write, with one compare-and-swap per free.
+//   exactly one of: FreeList, ThreadFree, or handed out (counted in Used, with blocks waiting in
+//   ThreadFree still counted until the owner collects them).
+// - FreeList belongs to the owning thread heap (Heap): its allocations pop it and its frees push
+//   onto it. ThreadFree is the only field other threads write, with one compare-and-swap per free.
 // - Purged and Zero are per unit: Purged = the unit's memory went back to the OS; Zero = the unit
 //   reads as zero (fresh from the OS or purged since its last use).
 
@@ -45,9 +45,6 @@ internal unsafe struct Page
 {
     /// <summary>Blocks ready to hand out (owner thread only). First field: the alloc fast path pops it.</summary>
     public void* FreeList;
-
-    /// <summary>Blocks freed by the owner thread, moved to <see cref="FreeList"/> when it runs dry.</summary>
-    public void* LocalFree;
 
     /// <summary>Blocks freed by other threads: a lock-free stack, taken whole by the owner.</summary>
     public nint ThreadFree;

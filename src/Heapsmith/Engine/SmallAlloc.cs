@@ -6,9 +6,11 @@ namespace Heapsmith.Engine;
 // Small blocks on a thread heap's pages (mimalloc's alloc.c / free.c / page.c for small sizes).
 //
 // Fast paths (inlined into the generated heap): pop the FreeList of the class's direct page; push
-// a block freed by the owner onto its page's LocalFree. No lock, no interlocked operation.
-// Slow paths (never inlined): collect LocalFree and ThreadFree into FreeList, carve more of a page,
-// move full pages aside, take a new page from the heap core.
+// a block freed by the owner onto its page's FreeList. No lock, no interlocked operation, no call:
+// a page emptied by a local free stays while it is its class's direct page (mimalloc keeps the
+// last page of a queue too), so a loop that allocates and frees one block never leaves the fast
+// paths. Slow paths (never inlined): collect ThreadFree into FreeList, carve more of a page, move
+// full pages aside, return empty pages that are not direct, take a new page from the heap core.
 //
 // A block on a free list holds the next block's address in its first word. Frees from another
 // thread push onto the page's ThreadFree with one compare-and-swap and, when the list was empty,
@@ -46,12 +48,16 @@ internal static unsafe class SmallAlloc<TSpec>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void FreeLocal(HeapCore<TSpec> core, ThreadHeap* heap, Page* page, void* block)
     {
-        *(void**)block = page->LocalFree;
-        page->LocalFree = block;
+        *(void**)block = page->FreeList;
+        page->FreeList = block;
         heap->Frees++;
         if ((--page->Used == 0) | (page->InFull != 0))
         {
-            FreeLocalSlow(core, heap, page);
+            // An emptied direct page stays as it is: the next allocation of its class pops from it.
+            if (page->InFull != 0 || page != ThreadHeap.Direct(heap)[page->SizeClass])
+            {
+                FreeLocalSlow(core, heap, page);
+            }
         }
     }
 
@@ -163,13 +169,11 @@ internal static unsafe class SmallAlloc<TSpec>
         }
     }
 
-    /// <summary>Gives a page free blocks from its deferred lists or its untouched part; false when it has none.</summary>
+    /// <summary>Gives a page free blocks from its thread frees or its untouched part; false when it has none.</summary>
     private static bool Refill(Page* page)
     {
         if (page->FreeList == null)
         {
-            page->FreeList = page->LocalFree;
-            page->LocalFree = null;
             CollectThreadFree(page);
             if (page->FreeList == null && page->Capacity < page->Reserved)
             {
@@ -231,27 +235,7 @@ internal static unsafe class SmallAlloc<TSpec>
         page->Used -= count;
     }
 
-    /// <summary>Appends the deferred local frees to the free list (before a page changes hands).</summary>
-    public static void MergeLocalFree(Page* page)
-    {
-        var local = page->LocalFree;
-        if (local == null)
-        {
-            return;
-        }
-
-        var tail = local;
-        while (*(void**)tail != null)
-        {
-            tail = *(void**)tail;
-        }
-
-        *(void**)tail = page->FreeList;
-        page->FreeList = local;
-        page->LocalFree = null;
-    }
-
-    /// <summary>A local free emptied a page or hit a page in the full list.</summary>
+    /// <summary>A local free emptied a page that is not its class's direct page, or hit a page in the full list.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FreeLocalSlow(HeapCore<TSpec> core, ThreadHeap* heap, Page* page)
     {
@@ -264,9 +248,9 @@ internal static unsafe class SmallAlloc<TSpec>
             queue.PushBack(page);
         }
 
-        if (page->Used == 0 && (page != queue.First || page->Next != null))
+        if (page->Used == 0 && page != queue.First)
         {
-            // Empty and not the only page of its class: back to the core. The last one stays, so
+            // Empty and not the class's current page: back to the core. The current one stays, so
             // a loop that allocates and frees one block does not take and return a page each time.
             queue.Remove(page);
             core.FreeSmallPage(page);
@@ -294,7 +278,6 @@ internal static unsafe class SmallAlloc<TSpec>
             {
                 heap->Full.Remove(page);
                 page->InFull = 0;
-                MergeLocalFree(page);
                 CollectThreadFree(page);
                 var sizeClass = page->SizeClass;
                 if (page->Used == 0)
@@ -330,7 +313,6 @@ internal static unsafe class SmallAlloc<TSpec>
             while (page != null)
             {
                 var next = page->Next;
-                MergeLocalFree(page);
                 CollectThreadFree(page);
                 if (page->Used == 0)
                 {

@@ -12,7 +12,8 @@ namespace Heapsmith.Engine;
 // - Direct[c] is Queues[c].First, or &Empty when the queue is empty, so the alloc fast path needs
 //   no null check: Empty's FreeList is always null.
 // - Queues[c] holds the heap's pages of class c that may have free blocks, the current one first;
-//   Full holds pages found with no free block, until a free makes one available again.
+//   Full holds pages found with no free block, until a free makes one available again. A page
+//   with no block in use stays only as Queues[c].First; any other goes back to the core.
 // - ThreadFreePending is the only field other threads write: set (plain store) after the first
 //   cross-thread free to a page of this heap since the owner last looked.
 

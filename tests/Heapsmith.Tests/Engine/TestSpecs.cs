@@ -160,6 +160,8 @@ public sealed class TrimSpecParameters : DefaultParameters;
 
 public sealed class FinalizerSpecParameters : DefaultParameters;
 
+public sealed class FastPathSpecParameters : DefaultParameters;
+
 /// <summary>Small pages (4 KiB units, 1 MiB segments), so the header spans several units and runs are many.</summary>
 public sealed class FineSpecParameters : ISpecParameters
 {
