@@ -30,7 +30,7 @@ internal static class BenchConfig
         var baseJob = quick
             ? Job.Default
                 .WithLaunchCount(1)
-                .WithWarmupCount(3)
+                .WithWarmupCount(15) // tiered JIT: the first ~7 short rounds still run unoptimised code
                 .WithIterationCount(25)
                 .WithIterationTime(TimeInterval.FromMilliseconds(20))
                 .WithId("Quick")
