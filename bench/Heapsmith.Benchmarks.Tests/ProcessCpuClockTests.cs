@@ -31,9 +31,17 @@ public class ProcessCpuClockTests
             Assert.True(wall.Elapsed.TotalSeconds < 20, "process CPU time did not advance while spinning");
         }
 
-        // Asleep: 300 ms of wall time costs this process next to no CPU.
-        var beforeSleep = clock.GetTimestamp();
-        Thread.Sleep(300);
-        Assert.InRange(clock.GetTimestamp() - beforeSleep, 0, 150_000_000);
+        // Asleep: 300 ms of wall time costs this process little CPU. The runtime's own threads
+        // (tiered JIT, GC) may burn some in a burst, so one quiet sleep out of five is enough;
+        // a clock that counted wall time would fail all five.
+        long quietest = long.MaxValue;
+        for (var attempt = 0; attempt < 5 && quietest >= 150_000_000; attempt++)
+        {
+            var beforeSleep = clock.GetTimestamp();
+            Thread.Sleep(300);
+            quietest = System.Math.Min(quietest, clock.GetTimestamp() - beforeSleep);
+        }
+
+        Assert.InRange(quietest, 0, 150_000_000);
     }
 }
