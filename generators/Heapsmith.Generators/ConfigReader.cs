@@ -114,7 +114,7 @@ internal static class ConfigReader
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BrkOnInstanceHeap, parsed.At("Backend"), heapName));
         }
 
-        if ((checks & ~HeapDefaults.AllChecks) != 0)
+        if ((checks & ~HeapDefaults.ValidChecks) != 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutOfRange, parsed.At("Checks"), "Checks", checks, "use a combination of the HeapChecks flags"));
         }

@@ -42,4 +42,7 @@ internal static class HeapDefaults
 
     /// <summary>HeapChecks.All.</summary>
     public const int AllChecks = 15;
+
+    /// <summary>Every HeapChecks flag: the checks and FailFast.</summary>
+    public const int ValidChecks = AllChecks | 16;
 }

@@ -23,4 +23,13 @@ public enum HeapChecks
 
     /// <summary>Every check.</summary>
     All = DoubleFree | Ownership | Junk | Canary,
+
+    /// <summary>
+    /// Not a check but what a detection does: end the process at once with
+    /// <see cref="System.Environment.FailFast(string)"/> (the message names the heap, the pointer and
+    /// the problem) instead of throwing. For production, where code that catches exceptions could
+    /// otherwise run on past memory corruption. Combine with the checks wanted:
+    /// <c>HeapChecks.DoubleFree | HeapChecks.FailFast</c>.
+    /// </summary>
+    FailFast = 16,
 }

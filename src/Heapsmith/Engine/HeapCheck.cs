@@ -23,7 +23,7 @@ namespace Heapsmith.Engine;
 //   and reports an overrun. An unsized free cannot know where the request ended: not checked.
 //
 // A detected misuse throws HeapCorruptionException before anything is changed, so the heap stays
-// consistent and usable.
+// consistent and usable; with HeapChecks.FailFast it ends the process instead (Environment.FailFast).
 internal static unsafe class HeapCheck<TSpec>
     where TSpec : struct, IHeapSpec
 {
@@ -45,7 +45,7 @@ internal static unsafe class HeapCheck<TSpec>
     public static bool Enabled
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TSpec.Checks != HeapChecks.None;
+        get => (TSpec.Checks & HeapChecks.All) != HeapChecks.None;
     }
 
     /// <summary>Whether canaries are on (a JIT-time constant).</summary>
@@ -204,5 +204,24 @@ internal static unsafe class HeapCheck<TSpec>
         return index * page->BlockSize == offset;
     }
 
-    private static HeapCorruptionException Misuse(void* p, string problem) => new(TSpec.Name, (nint)p, problem);
+    /// <summary>Tests only: called instead of <see cref="Environment.FailFast(string)"/>, which would end the test run.</summary>
+    internal static Action<string>? FailFastHook;
+
+    /// <summary>The exception for a misuse; with <see cref="HeapChecks.FailFast"/> the process ends here instead.</summary>
+    private static HeapCorruptionException Misuse(void* p, string problem)
+    {
+        var exception = new HeapCorruptionException(TSpec.Name, (nint)p, problem);
+        if (Has(HeapChecks.FailFast))
+        {
+            var failFast = FailFastHook;
+            if (failFast is null)
+            {
+                Environment.FailFast(exception.Message);
+            }
+
+            failFast(exception.Message);
+        }
+
+        return exception;
+    }
 }

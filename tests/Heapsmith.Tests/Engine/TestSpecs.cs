@@ -236,6 +236,22 @@ public sealed class BrkSpecParameters : ISpecParameters
     public static HeapBackend Backend => HeapBackend.Brk;
 }
 
+/// <summary>The default geometry with the double-free check ending the process (FailFast).</summary>
+public sealed class FailFastSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 10;
+
+    public static HeapChecks Checks => HeapChecks.DoubleFree | HeapChecks.FailFast;
+}
+
 /// <summary>The default geometry with every run-time check on.</summary>
 public sealed class CheckedSpecParameters : ISpecParameters
 {
