@@ -38,7 +38,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         {
             var heap = Heap();
             var block = heap == null ? null : HeapApi<TSpec>.TryAlloc(_core, heap, size);
-            return HeapCheck<TSpec>.HasCanary && block != null ? HeapCheck<TSpec>.SetCanary(block, size) : block;
+            return HeapCheck<TSpec>.AfterAlloc(block, size);
         }
         finally
         {
@@ -53,7 +53,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         try
         {
             var block = HeapApi<TSpec>.AllocZeroed(_core, HeapOrThrow(), count, size);
-            return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, count * size) : block;
+            return HeapCheck<TSpec>.AfterAlloc(block, count * size);
         }
         finally
         {
@@ -73,7 +73,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         try
         {
             var block = HeapApi<TSpec>.Realloc(_core, HeapOrThrow(), ptr, newSize);
-            return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, newSize) : block;
+            return HeapCheck<TSpec>.AfterAlloc(block, newSize);
         }
         finally
         {
@@ -88,7 +88,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         try
         {
             var block = HeapApi<TSpec>.AlignedAlloc(_core, HeapOrThrow(), size, alignment);
-            return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, size) : block;
+            return HeapCheck<TSpec>.AfterAlloc(block, size);
         }
         finally
         {

@@ -33,51 +33,30 @@ public static unsafe class StaticHeap<TSpec>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Alloc(nuint size)
     {
-        if (HeapCheck<TSpec>.HasCanary)
-        {
-            return HeapCheck<TSpec>.SetCanary(AllocGeneric(size), size);
-        }
-
-        if (size <= (nuint)TSpec.MaxSmallSize)
-        {
-            var heap = CurrentHeap;
-            if (heap != null)
-            {
-                var block = SmallAlloc<TSpec>.TryPop(heap, TSpec.SizeClassOf(size));
-                if (block != null)
-                {
-                    return block;
-                }
-            }
-        }
-
-        return AllocGeneric(size);
+        var block = TryPopSmall(size);
+        return block != null ? block : AllocGeneric(size);
     }
 
     /// <summary>Allocates a block of at least <paramref name="size"/> bytes, or returns null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* TryAlloc(nuint size)
     {
-        if (HeapCheck<TSpec>.HasCanary)
+        var block = TryPopSmall(size);
+        return block != null ? block : TryAllocGeneric(size);
+    }
+
+    /// <summary>The fast path: a small block popped from the calling thread's page, or null. Blocks that
+    /// need a canary always take the generic path, which sets it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void* TryPopSmall(nuint size)
+    {
+        if (HeapCheck<TSpec>.HasCanary || size > (nuint)TSpec.MaxSmallSize)
         {
-            var checkedBlock = TryAllocGeneric(size);
-            return checkedBlock == null ? null : HeapCheck<TSpec>.SetCanary(checkedBlock, size);
+            return null;
         }
 
-        if (size <= (nuint)TSpec.MaxSmallSize)
-        {
-            var heap = CurrentHeap;
-            if (heap != null)
-            {
-                var block = SmallAlloc<TSpec>.TryPop(heap, TSpec.SizeClassOf(size));
-                if (block != null)
-                {
-                    return block;
-                }
-            }
-        }
-
-        return TryAllocGeneric(size);
+        var heap = CurrentHeap;
+        return heap == null ? null : SmallAlloc<TSpec>.TryPop(heap, TSpec.SizeClassOf(size));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -91,7 +70,7 @@ public static unsafe class StaticHeap<TSpec>
     private static void* TryAllocGeneric(nuint size)
     {
         var heap = HeapForAlloc();
-        return heap == null ? null : HeapApi<TSpec>.TryAlloc(s_core, heap, size);
+        return heap == null ? null : HeapCheck<TSpec>.AfterAlloc(HeapApi<TSpec>.TryAlloc(s_core, heap, size), size);
     }
 
     /// <summary>The calling thread's heap, made if it has none yet; null when the OS refuses.</summary>
@@ -116,7 +95,7 @@ public static unsafe class StaticHeap<TSpec>
     public static void* AllocZeroed(nuint count, nuint size)
     {
         var block = HeapApi<TSpec>.AllocZeroed(s_core, HeapForAllocOrThrow(count * size), count, size);
-        return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, count * size) : block;
+        return HeapCheck<TSpec>.AfterAlloc(block, count * size);
     }
 
     /// <summary>Resizes a block, keeping its contents.</summary>
@@ -128,14 +107,14 @@ public static unsafe class StaticHeap<TSpec>
         }
 
         var block = HeapApi<TSpec>.Realloc(s_core, HeapForAllocOrThrow(newSize), ptr, newSize);
-        return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, newSize) : block;
+        return HeapCheck<TSpec>.AfterAlloc(block, newSize);
     }
 
     /// <summary>Allocates a block aligned to <paramref name="alignment"/>.</summary>
     public static void* AlignedAlloc(nuint size, nuint alignment)
     {
         var block = HeapApi<TSpec>.AlignedAlloc(s_core, HeapForAllocOrThrow(size), size, alignment);
-        return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.SetCanary(block, size) : block;
+        return HeapCheck<TSpec>.AfterAlloc(block, size);
     }
 
     private static ThreadHeap* HeapForAllocOrThrow(nuint size)

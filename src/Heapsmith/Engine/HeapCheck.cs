@@ -57,9 +57,13 @@ internal static unsafe class HeapCheck<TSpec>
 
     private static bool Has(HeapChecks check) => (TSpec.Checks & check) != 0;
 
+    /// <summary>A block just allocated for <paramref name="size"/> bytes, its canary set when canaries are on; null passes through.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* AfterAlloc(void* block, nuint size) => HasCanary && block != null ? SetCanary(block, size) : block;
+
     /// <summary>Fills the canary after the <paramref name="size"/> bytes requested; returns the block.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void* SetCanary(void* block, nuint size)
+    private static void* SetCanary(void* block, nuint size)
     {
         var page = SegmentLayout<TSpec>.PageOf(block);
         if (page != null && page->BlockSize > size)
