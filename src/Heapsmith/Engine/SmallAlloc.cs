@@ -26,9 +26,12 @@ internal static unsafe class SmallAlloc<TSpec>
 
     /// <summary>Pops a block of class <paramref name="sizeClass"/> from the heap's direct page, or returns null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* TryPop(ThreadHeap* heap, int sizeClass)
+    public static void* TryPop(ThreadHeap* heap, int sizeClass) => PopFrom(heap, ThreadHeap.Direct(heap)[sizeClass]);
+
+    /// <summary>Pops the first block of <paramref name="page"/>'s free list, or returns null when it is empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void* PopFrom(ThreadHeap* heap, Page* page)
     {
-        var page = ThreadHeap.Direct(heap)[sizeClass];
         var block = page->FreeList;
         if (block != null)
         {
@@ -90,21 +93,7 @@ internal static unsafe class SmallAlloc<TSpec>
     public static void* AllocSlow(HeapCore<TSpec> core, ThreadHeap* heap, int sizeClass)
     {
         var page = FindPageWithFreeBlock(core, heap, sizeClass);
-        if (page == null)
-        {
-            return null;
-        }
-
-        var block = page->FreeList;
-        page->FreeList = *(void**)block;
-        page->Used++;
-        heap->Allocs++;
-        if (HeapCheck<TSpec>.Enabled)
-        {
-            HeapCheck<TSpec>.OnSmallAlloc(block, page->BlockSize);
-        }
-
-        return block;
+        return page == null ? null : PopFrom(heap, page);
     }
 
     /// <summary>Allocates a block of class <paramref name="sizeClass"/>, fast or slow; null when the OS refuses.</summary>
