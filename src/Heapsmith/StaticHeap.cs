@@ -168,7 +168,11 @@ public static unsafe class StaticHeap<TSpec>
     /// <summary>The heap's counters.</summary>
     public static HeapStats GetStats() => s_core.GetStats();
 
-    /// <summary>Returns free pages to the OS: the calling thread's empty pages, then every free span.</summary>
+    /// <summary>
+    /// Returns free memory to the OS: the empty pages of the calling thread's heap and of every other
+    /// thread's heap (pages whose blocks were all freed, by any thread), then every free span, and
+    /// wholly free segments beyond a small reserve.
+    /// </summary>
     public static void Trim()
     {
         var heap = CurrentHeap;
@@ -177,6 +181,7 @@ public static unsafe class StaticHeap<TSpec>
             SmallAlloc<TSpec>.ReleaseEmptyPages(s_core, heap);
         }
 
+        s_core.TrimThreadHeaps(heap);
         s_core.Trim();
     }
 }

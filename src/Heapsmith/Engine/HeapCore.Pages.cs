@@ -190,8 +190,12 @@ internal sealed unsafe partial class HeapCore<TSpec>
         {
             if (_threads[i].Heap == heap && _threads[i].Generation == generation)
             {
-                RemoveThreadAt(i);
-                AbandonHeapLocked(heap);
+                // A trimmer holding the heap's SlowLock defers it to the next scan for ended threads.
+                if (TryAbandonHeapLocked(heap))
+                {
+                    RemoveThreadAt(i);
+                }
+
                 return;
             }
         }
@@ -202,10 +206,9 @@ internal sealed unsafe partial class HeapCore<TSpec>
         for (var i = _threads.Count - 1; i >= 0; i--)
         {
             var entry = _threads[i];
-            if (entry.Owner is { IsAlive: false })
+            if (entry.Owner is { IsAlive: false } && TryAbandonHeapLocked(entry.Heap))
             {
                 RemoveThreadAt(i);
-                AbandonHeapLocked(entry.Heap);
             }
         }
     }
@@ -216,9 +219,18 @@ internal sealed unsafe partial class HeapCore<TSpec>
         _threads.RemoveAt(_threads.Count - 1);
     }
 
-    /// <summary>Hands every page of a dead thread's heap to the abandoned lists and recycles the heap.</summary>
-    private void AbandonHeapLocked(ThreadHeap* heap)
+    /// <summary>
+    /// Hands every page of a dead thread's heap to the abandoned lists and recycles the heap; false
+    /// (nothing done) while another thread's Trim holds the heap's SlowLock. Its owner is gone, so
+    /// no one else can hold it, and the lock is not waited for under the core lock (lock order).
+    /// </summary>
+    private bool TryAbandonHeapLocked(ThreadHeap* heap)
     {
+        if (TSpec.ThreadSafe && !ThreadHeap.TryEnterSlow(heap))
+        {
+            return false;
+        }
+
         var queues = ThreadHeap.Queues(heap, TSpec.SizeClassCount);
         for (var c = 0; c < TSpec.SizeClassCount; c++)
         {
@@ -240,6 +252,12 @@ internal sealed unsafe partial class HeapCore<TSpec>
         heap->Live = 0;
         heap->NextFree = _recycledHeaps;
         _recycledHeaps = heap;
+        if (TSpec.ThreadSafe)
+        {
+            ThreadHeap.ExitSlow(heap);
+        }
+
+        return true;
     }
 
     private void AbandonPageLocked(Page* page)

@@ -57,4 +57,22 @@ internal sealed unsafe partial class HeapCore<TSpec>
             BytesPurged: _purgedTotal,
             LiveBlocksBySizeClass: ImmutableArray.Create(live));
     }
+
+    /// <summary>Small pages handed out to thread heaps or abandoned (tests: which pages Trim took).</summary>
+    internal int SmallPageCount()
+    {
+        using var scope = Lock();
+        var count = 0;
+        var units = SegmentLayout<TSpec>.Units;
+        for (var segment = _segments; segment != null; segment = segment->Next)
+        {
+            var pages = SegmentLayout<TSpec>.PagesOf(segment);
+            for (var u = SegmentLayout<TSpec>.HeaderUnits; u < units; u += pages[u].SpanUnits)
+            {
+                count += pages[u].Kind == PageKind.Small ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
 }

@@ -15,6 +15,12 @@ namespace Heapsmith.Engine;
 // A block on a free list holds the next block's address in its first word. Frees from another
 // thread push onto the page's ThreadFree with one compare-and-swap and, when the list was empty,
 // set the owner's ThreadFreePending hint (a plain store) so the owner looks at its full pages.
+//
+// Another thread's Trim may take this heap's pages whose blocks are all free (HeapCore.TrimThreads).
+// Three rules make that safe without an atomic on the fast paths: the alloc fast path brackets its
+// pop with heap->Busy; the local free's last write to a page is its Used count (a release store),
+// decided on before it, so a page it empties is never touched again; and every slow path holds the
+// heap's SlowLock while it changes the queues or Direct.
 internal static unsafe class SmallAlloc<TSpec>
     where TSpec : struct, IHeapSpec
 {
@@ -26,7 +32,20 @@ internal static unsafe class SmallAlloc<TSpec>
 
     /// <summary>Pops a block of class <paramref name="sizeClass"/> from the heap's direct page, or returns null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* TryPop(ThreadHeap* heap, int sizeClass) => PopFrom(heap, ThreadHeap.Direct(heap)[sizeClass]);
+    public static void* TryPop(ThreadHeap* heap, int sizeClass)
+    {
+        if (!TSpec.ThreadSafe)
+        {
+            return PopFrom(heap, ThreadHeap.Direct(heap)[sizeClass]);
+        }
+
+        // Busy before Direct is read, cleared after the page's last write: a trimmer that revoked
+        // Direct and then sees Busy == 0 (after a process-wide barrier) knows no pop is in flight.
+        Volatile.Write(ref heap->Busy, 1);
+        var block = PopFrom(heap, (Page*)Volatile.Read(ref *(nint*)&ThreadHeap.Direct(heap)[sizeClass]));
+        Volatile.Write(ref heap->Busy, 0);
+        return block;
+    }
 
     /// <summary>Pops the first block of <paramref name="page"/>'s free list, or returns null when it is empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -54,14 +73,16 @@ internal static unsafe class SmallAlloc<TSpec>
         *(void**)block = page->FreeList;
         page->FreeList = block;
         heap->Frees++;
-        if ((--page->Used == 0) | (page->InFull != 0))
+        var used = page->Used - 1;
+        if (((used == 0) && page != ThreadHeap.Direct(heap)[page->SizeClass]) || page->InFull != 0)
         {
-            // An emptied direct page stays as it is: the next allocation of its class pops from it.
-            if (page->InFull != 0 || page != ThreadHeap.Direct(heap)[page->SizeClass])
-            {
-                FreeLocalSlow(core, heap, page);
-            }
+            FreeLocalSlow(core, heap, page);
+            return;
         }
+
+        // The page's last write, a release store: a trimmer that reads the count sees the free list
+        // complete. An emptied direct page stays: the next allocation of its class pops from it.
+        Volatile.Write(ref page->Used, used);
     }
 
     /// <summary>Frees a block of a page another thread owns (or an abandoned page): one CAS.</summary>
@@ -92,8 +113,33 @@ internal static unsafe class SmallAlloc<TSpec>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void* AllocSlow(HeapCore<TSpec> core, ThreadHeap* heap, int sizeClass)
     {
-        var page = FindPageWithFreeBlock(core, heap, sizeClass);
-        return page == null ? null : PopFrom(heap, page);
+        EnterSlow(heap);
+        try
+        {
+            var page = FindPageWithFreeBlock(core, heap, sizeClass);
+            return page == null ? null : PopFrom(heap, page);
+        }
+        finally
+        {
+            ExitSlow(heap);
+        }
+    }
+
+    /// <summary>Takes the heap's slow lock (thread-safe specs only: no other thread touches the others' heaps).</summary>
+    private static void EnterSlow(ThreadHeap* heap)
+    {
+        if (TSpec.ThreadSafe)
+        {
+            ThreadHeap.EnterSlow(heap);
+        }
+    }
+
+    private static void ExitSlow(ThreadHeap* heap)
+    {
+        if (TSpec.ThreadSafe)
+        {
+            ThreadHeap.ExitSlow(heap);
+        }
     }
 
     /// <summary>Allocates a block of class <paramref name="sizeClass"/>, fast or slow; null when the OS refuses.</summary>
@@ -224,9 +270,27 @@ internal static unsafe class SmallAlloc<TSpec>
         page->Used -= count;
     }
 
-    /// <summary>A local free emptied a page that is not its class's direct page, or hit a page in the full list.</summary>
+    /// <summary>
+    /// A local free that empties a page that is not its class's direct page, or hits a page in the
+    /// full list. The block is already on the free list but still counted in Used, so until the
+    /// count drops here, under the slow lock, no trimmer can take the page.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FreeLocalSlow(HeapCore<TSpec> core, ThreadHeap* heap, Page* page)
+    {
+        EnterSlow(heap);
+        try
+        {
+            page->Used--;
+            ReturnOrRequeue(core, heap, page);
+        }
+        finally
+        {
+            ExitSlow(heap);
+        }
+    }
+
+    private static void ReturnOrRequeue(HeapCore<TSpec> core, ThreadHeap* heap, Page* page)
     {
         var sizeClass = page->SizeClass;
         ref var queue = ref ThreadHeap.Queues(heap, TSpec.SizeClassCount)[sizeClass];
@@ -289,6 +353,19 @@ internal static unsafe class SmallAlloc<TSpec>
 
     /// <summary>Returns every page of the heap with no block in use to the core (Trim).</summary>
     public static void ReleaseEmptyPages(HeapCore<TSpec> core, ThreadHeap* heap)
+    {
+        EnterSlow(heap);
+        try
+        {
+            ReleaseEmptyPagesLocked(core, heap);
+        }
+        finally
+        {
+            ExitSlow(heap);
+        }
+    }
+
+    private static void ReleaseEmptyPagesLocked(HeapCore<TSpec> core, ThreadHeap* heap)
     {
         var queues = ThreadHeap.Queues(heap, TSpec.SizeClassCount);
         if (TSpec.ThreadSafe)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace Heapsmith.Engine;
 
@@ -16,6 +17,9 @@ namespace Heapsmith.Engine;
 //   with no block in use stays only as Queues[c].First; any other goes back to the core.
 // - ThreadFreePending is the only field other threads write: set (plain store) after the first
 //   cross-thread free to a page of this heap since the owner last looked.
+// - Busy is 1 while the owner pops a block on the alloc fast path, SlowLock is held while anyone
+//   changes the queues or Direct (the owner's slow paths, or a Trim from another thread): the
+//   handshake that lets another thread's Trim take pages safely (see HeapCore.TrimThreads.cs).
 
 /// <summary>Per-thread page queues of one heap (or the single heap of an arena / non-thread-safe heap).</summary>
 [StructLayout(LayoutKind.Sequential)]
@@ -42,6 +46,12 @@ internal unsafe struct ThreadHeap
     /// <summary>Bytes of the heap's memory (for releasing arena heaps).</summary>
     public int MemorySize;
 
+    /// <summary>1 while the owner is inside an alloc fast path (written by the owner only).</summary>
+    public int Busy;
+
+    /// <summary>Spin lock over the queues and Direct: the owner's slow paths and other threads' Trim.</summary>
+    public int SlowLock;
+
     /// <summary>Link in the core's list of recycled heaps.</summary>
     public ThreadHeap* NextFree;
 
@@ -60,6 +70,32 @@ internal unsafe struct ThreadHeap
 
     /// <summary>The page queues, indexed by size class.</summary>
     public static PageQueue* Queues(ThreadHeap* heap, int sizeClassCount) => (PageQueue*)((Page**)(heap + 1) + sizeClassCount);
+
+    /// <summary>Takes <paramref name="heap"/>'s slow lock, spinning (holders keep it for a slow path at most).</summary>
+    public static void EnterSlow(ThreadHeap* heap)
+    {
+        if (Interlocked.CompareExchange(ref heap->SlowLock, 1, 0) != 0)
+        {
+            EnterSlowContended(heap);
+        }
+    }
+
+    /// <summary>Takes <paramref name="heap"/>'s slow lock if it is free.</summary>
+    public static bool TryEnterSlow(ThreadHeap* heap) => Interlocked.CompareExchange(ref heap->SlowLock, 1, 0) == 0;
+
+    /// <summary>Releases <paramref name="heap"/>'s slow lock; what the holder wrote is visible to the next holder.</summary>
+    public static void ExitSlow(ThreadHeap* heap) => Volatile.Write(ref heap->SlowLock, 0);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void EnterSlowContended(ThreadHeap* heap)
+    {
+        var spin = default(SpinWait);
+        do
+        {
+            spin.SpinOnce();
+        }
+        while (Volatile.Read(ref heap->SlowLock) != 0 || Interlocked.CompareExchange(ref heap->SlowLock, 1, 0) != 0);
+    }
 
     /// <summary>Resets a heap for a new owner; memory must be zero or a previously used heap.</summary>
     public static void Initialize(ThreadHeap* heap, int sizeClassCount, int memorySize)

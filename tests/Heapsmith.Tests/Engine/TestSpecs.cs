@@ -267,3 +267,22 @@ public sealed class CheckedSpecParameters : ISpecParameters
 
     public static HeapChecks Checks => HeapChecks.All;
 }
+
+/// <summary>Trim from another thread (its own static heap, on mmap so residency can be asked of the kernel).</summary>
+public sealed class TrimThreadsSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => -1;
+
+    public static HeapBackend Backend => HeapBackend.Mmap;
+}
+
+/// <summary>Trim racing live owners (its own static heap).</summary>
+public sealed class TrimRaceSpecParameters : DefaultParameters;
