@@ -21,6 +21,9 @@ namespace Heapsmith.Benchmarks;
 // the process's CPU time (ProcessCpuClock) unless --wall-clock asks for BenchmarkDotNet's default. The full
 // job is bounded too (two launches of 20 iterations): BenchmarkDotNet's default keeps iterating up
 // to 100 times while a noisy machine keeps the error high, which made a full run take hours.
+// Tiered compilation is off in the benchmark processes: on this busy 2-core machine the tier-1
+// code of a case sometimes arrived only after seven measured iterations (72 ns a pair at tier 0,
+// 6 ns after), which moved medians by 4x. Every allocator runs fully optimised code from the start.
 
 /// <summary>Builds the run's configuration.</summary>
 internal static class BenchConfig
@@ -30,7 +33,7 @@ internal static class BenchConfig
         var baseJob = quick
             ? Job.Default
                 .WithLaunchCount(1)
-                .WithWarmupCount(15) // tiered JIT: the first ~7 short rounds still run unoptimised code
+                .WithWarmupCount(15)
                 .WithIterationCount(25)
                 .WithIterationTime(TimeInterval.FromMilliseconds(20))
                 .WithId("Quick")
@@ -48,7 +51,8 @@ internal static class BenchConfig
 
         var job = baseJob.WithEnvironmentVariables(
             new EnvironmentVariable("GLIBC_TUNABLES", GlibcTunables.WithStaticTls(Environment.GetEnvironmentVariable("GLIBC_TUNABLES"))),
-            new EnvironmentVariable(BenchOptions.QuickVariable, quick ? "1" : "0"));
+            new EnvironmentVariable(BenchOptions.QuickVariable, quick ? "1" : "0"),
+            new EnvironmentVariable("DOTNET_TieredCompilation", "0"));
 
         return ManualConfig.CreateEmpty()
             .AddJob(job)
