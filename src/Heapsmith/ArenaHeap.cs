@@ -1,18 +1,22 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Heapsmith.Engine;
 
 namespace Heapsmith;
 
-// An arena: an independent heap with its own segments (its own heap core, one heap of pages).
-// Dispose unmaps every segment at once, without freeing blocks one by one, and is idempotent;
-// every member afterwards throws ObjectDisposedException.
+// An arena: an independent heap with its own segments (its own heap core). Dispose unmaps every
+// segment at once, without freeing blocks one by one, and is idempotent; every member afterwards
+// throws ObjectDisposedException.
 //
-// Thread-safe specs: every operation takes the arena's lock (one Monitor per call), so any thread
-// may allocate and free concurrently. Not thread safe: no lock, no atomics.
-// Pointers of another heap (another arena, the static heap) are ignored by Free and rejected by
-// Realloc; see HeapApi.
+// Thread-safe specs: like the static heap, each thread allocates from its own thread heap of the
+// arena (ArenaThreadHeaps), with the same inlined fast paths and no lock; frees from other threads
+// cost one CAS; large blocks and page refills take the arena core's lock. Not thread safe: one
+// heap, no lock, no atomics.
+// Dispose must not run concurrently with other members on the same arena (it unmaps the memory
+// they work on); members called after it returns throw. Pointers of another heap (another arena,
+// the static heap) are ignored by Free and rejected by Realloc; see HeapApi.
 
 /// <summary>An independent heap described by <typeparamref name="TSpec"/>; generated instance heaps forward here.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -20,45 +24,73 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     where TSpec : struct, IHeapSpec
 {
     private readonly HeapCore<TSpec> _core = new();
-    private ThreadHeap* _heap;
-    private bool _disposed;
+
+    /// <summary>The one heap of a spec that is not thread safe (created on first use).</summary>
+    private ThreadHeap* _single;
+
+    private int _disposed;
+
+    /// <summary>The heap core (tests look at its pages and thread heaps).</summary>
+    internal HeapCore<TSpec> Core => _core;
+
+    /// <summary>Whether <see cref="Dispose"/> ran.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    private ThreadHeap* CurrentHeap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TSpec.ThreadSafe ? ArenaThreadHeaps<TSpec>.Find(_core) : _single;
+    }
 
     /// <summary>Allocates a block; throws <see cref="OutOfMemoryException"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void* Alloc(nuint size)
     {
-        var block = TryAlloc(size);
-        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(size);
+        var block = TryPopSmall(size);
+        return block != null ? block : AllocGeneric(size);
     }
 
     /// <summary>Allocates a block, or returns null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void* TryAlloc(nuint size)
     {
-        Enter();
-        try
+        var block = TryPopSmall(size);
+        return block != null ? block : TryAllocGeneric(size);
+    }
+
+    /// <summary>The fast path: a small block popped from the calling thread's page, or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void* TryPopSmall(nuint size)
+    {
+        ThrowIfDisposed();
+        if (HeapCheck<TSpec>.HasCanary || size > (nuint)TSpec.MaxSmallSize)
         {
-            var heap = Heap();
-            var block = heap == null ? null : HeapApi<TSpec>.TryAlloc(_core, heap, size);
-            return HeapCheck<TSpec>.AfterAlloc(block, size);
+            return null;
         }
-        finally
-        {
-            Exit();
-        }
+
+        var heap = CurrentHeap;
+        return heap == null ? null : SmallAlloc<TSpec>.TryPop(heap, TSpec.SizeClassOf(size));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void* AllocGeneric(nuint size)
+    {
+        var block = TryAllocGeneric(size);
+        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(size);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void* TryAllocGeneric(nuint size)
+    {
+        var heap = HeapForAlloc();
+        return heap == null ? null : HeapCheck<TSpec>.AfterAlloc(HeapApi<TSpec>.TryAlloc(_core, heap, size), size);
     }
 
     /// <summary>Allocates zeroed memory for <paramref name="count"/> × <paramref name="size"/> bytes.</summary>
     public void* AllocZeroed(nuint count, nuint size)
     {
-        Enter();
-        try
-        {
-            var block = HeapApi<TSpec>.AllocZeroed(_core, HeapOrThrow(), count, size);
-            return HeapCheck<TSpec>.AfterAlloc(block, count * size);
-        }
-        finally
-        {
-            Exit();
-        }
+        var block = HeapApi<TSpec>.AllocZeroed(_core, HeapForAllocOrThrow(count * size), count, size);
+        return HeapCheck<TSpec>.AfterAlloc(block, count * size);
     }
 
     /// <summary>Resizes a block, keeping its contents.</summary>
@@ -69,67 +101,46 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
             return Alloc(newSize);
         }
 
-        Enter();
-        try
-        {
-            var block = HeapApi<TSpec>.Realloc(_core, HeapOrThrow(), ptr, newSize);
-            return HeapCheck<TSpec>.AfterAlloc(block, newSize);
-        }
-        finally
-        {
-            Exit();
-        }
+        var block = HeapApi<TSpec>.Realloc(_core, HeapForAllocOrThrow(newSize), ptr, newSize);
+        return HeapCheck<TSpec>.AfterAlloc(block, newSize);
     }
 
     /// <summary>Allocates an aligned block.</summary>
     public void* AlignedAlloc(nuint size, nuint alignment)
     {
-        Enter();
-        try
-        {
-            var block = HeapApi<TSpec>.AlignedAlloc(_core, HeapOrThrow(), size, alignment);
-            return HeapCheck<TSpec>.AfterAlloc(block, size);
-        }
-        finally
-        {
-            Exit();
-        }
+        var block = HeapApi<TSpec>.AlignedAlloc(_core, HeapForAllocOrThrow(size), size, alignment);
+        return HeapCheck<TSpec>.AfterAlloc(block, size);
     }
 
     /// <summary>Frees a block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Free(void* ptr)
     {
-        Enter();
-        try
+        ThrowIfDisposed();
+        var page = SegmentLayout<TSpec>.PageOf(ptr);
+        var heap = CurrentHeap;
+        if (HeapCheck<TSpec>.Enabled)
         {
-            var page = SegmentLayout<TSpec>.PageOf(ptr);
-            if (HeapCheck<TSpec>.Enabled)
-            {
-                HeapCheck<TSpec>.BeforeFree(_core, ptr, page);
-            }
+            HeapCheck<TSpec>.BeforeFree(_core, ptr, page);
+        }
 
-            HeapApi<TSpec>.Free(_core, _heap, ptr, page);
-        }
-        finally
+        if (page != null && heap != null && page->Heap == heap)
         {
-            Exit();
+            SmallAlloc<TSpec>.FreeLocal(_core, heap, page, ptr);
+            return;
         }
+
+        HeapApi<TSpec>.Free(_core, heap, ptr, page);
     }
 
     /// <summary>Frees a block of known size (checks its canary when Checks.Canary is on).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Free(void* ptr, nuint size)
     {
         if (HeapCheck<TSpec>.HasCanary)
         {
-            Enter();
-            try
-            {
-                HeapCheck<TSpec>.CheckCanary(_core, ptr, size);
-            }
-            finally
-            {
-                Exit();
-            }
+            ThrowIfDisposed();
+            HeapCheck<TSpec>.CheckCanary(_core, ptr, size);
         }
 
         Free(ptr);
@@ -138,135 +149,95 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     /// <summary>The usable size of a live block.</summary>
     public nuint UsableSize(void* ptr)
     {
-        Enter();
-        try
-        {
-            return HeapApi<TSpec>.UsableSize(_core, ptr);
-        }
-        finally
-        {
-            Exit();
-        }
+        ThrowIfDisposed();
+        return HeapApi<TSpec>.UsableSize(_core, ptr);
     }
 
     /// <summary>The size <c>Alloc(size)</c> provides.</summary>
     public nuint GoodSize(nuint size)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         return HeapCore<TSpec>.GoodSize(size);
     }
 
     /// <summary>Whether the block belongs to this heap.</summary>
     public bool Owns(void* ptr)
     {
-        Enter();
-        try
-        {
-            return HeapApi<TSpec>.Owns(_core, ptr);
-        }
-        finally
-        {
-            Exit();
-        }
+        ThrowIfDisposed();
+        return HeapApi<TSpec>.Owns(_core, ptr);
     }
 
     /// <summary>The heap's counters.</summary>
     public HeapStats GetStats()
     {
-        Enter();
-        try
-        {
-            return _core.GetStats();
-        }
-        finally
-        {
-            Exit();
-        }
+        ThrowIfDisposed();
+        return _core.GetStats();
     }
 
-    /// <summary>Returns free pages to the OS.</summary>
+    /// <summary>Returns free memory to the OS: every thread's empty pages of this arena, then every free span.</summary>
     public void Trim()
     {
-        Enter();
-        try
+        ThrowIfDisposed();
+        var heap = CurrentHeap;
+        if (heap != null)
         {
-            if (_heap != null)
-            {
-                SmallAlloc<TSpec>.ReleaseEmptyPages(_core, _heap);
-            }
+            SmallAlloc<TSpec>.ReleaseEmptyPages(_core, heap);
+        }
 
-            _core.Trim();
-        }
-        finally
-        {
-            Exit();
-        }
+        _core.TrimThreadHeaps(heap);
+        _core.Trim();
     }
 
     /// <summary>Releases all of the heap's memory at once.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _single = null;
+        _core.Release();
         if (TSpec.ThreadSafe)
         {
-            Monitor.Enter(_core.SyncRoot);
-        }
-
-        try
-        {
-            if (!_disposed)
-            {
-                _disposed = true;
-                _heap = null;
-                _core.Release();
-            }
-        }
-        finally
-        {
-            if (TSpec.ThreadSafe)
-            {
-                Monitor.Exit(_core.SyncRoot);
-            }
+            ArenaThreadHeaps<TSpec>.Forget(_core);
         }
     }
 
-    /// <summary>Whether <see cref="Dispose"/> ran.</summary>
-    public bool IsDisposed => _disposed;
-
-    private void Enter()
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ThrowIfDisposed()
     {
+        if (_disposed != 0)
+        {
+            ThrowDisposed();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowDisposed() => throw new ObjectDisposedException(GetType().FullName);
+
+    /// <summary>The calling thread's heap of this arena, made if it has none yet; null when the OS refuses.</summary>
+    private ThreadHeap* HeapForAlloc()
+    {
+        ThrowIfDisposed();
+        var heap = CurrentHeap;
+        if (heap != null)
+        {
+            return heap;
+        }
+
         if (TSpec.ThreadSafe)
         {
-            Monitor.Enter(_core.SyncRoot);
+            return ArenaThreadHeaps<TSpec>.Create(_core);
         }
 
-        if (_disposed)
-        {
-            Exit();
-            throw new ObjectDisposedException(GetType().FullName);
-        }
+        _single = _core.CreateThreadHeap(null);
+        return _single;
     }
 
-    private void Exit()
+    private ThreadHeap* HeapForAllocOrThrow(nuint size)
     {
-        if (TSpec.ThreadSafe)
-        {
-            Monitor.Exit(_core.SyncRoot);
-        }
-    }
-
-    private ThreadHeap* Heap()
-    {
-        if (_heap == null)
-        {
-            _heap = _core.CreateThreadHeap(null);
-        }
-
-        return _heap;
-    }
-
-    private ThreadHeap* HeapOrThrow()
-    {
-        var heap = Heap();
-        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(0);
+        var heap = HeapForAlloc();
+        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(size);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Heapsmith.Os;
 
 namespace Heapsmith.Engine;
@@ -130,6 +131,9 @@ internal sealed unsafe partial class HeapCore<TSpec>
         PurgeFreeSpansLocked(Environment.TickCount64, force: true);
     }
 
+    /// <summary>Whether <see cref="Release"/> ran.</summary>
+    public bool IsReleased => Volatile.Read(ref _released);
+
     /// <summary>Unmaps every segment, huge mapping and thread heap at once (arena Dispose). Idempotent.</summary>
     public void Release()
     {
@@ -139,7 +143,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
             return;
         }
 
-        _released = true;
+        Volatile.Write(ref _released, true);
         ReleaseList(ref _segments);
         ReleaseList(ref _hugeSegments);
         for (var i = 0; i < _threads.Count; i++)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Threading;
 
 namespace Heapsmith.Engine;
 
@@ -6,14 +7,22 @@ namespace Heapsmith.Engine;
 // core's own (large and huge blocks, retired heaps, frees by threads without a heap), and walks
 // the spans of every segment for the bytes and blocks in use.
 //
-// Exact when the heap is quiescent; while other threads run, a block freed by another thread is
-// counted as in use until its page's owner collects the free (it is counted in Frees at once).
+// Exact when the heap is quiescent, ended threads included: their heaps are abandoned first, which
+// collects the frees other threads made to their pages, and later frees to abandoned pages are
+// counted from the pages' thread-free lists (no owner changes those lists under the core lock).
+// While other threads run, a block another thread freed to a live owner's page is counted as in
+// use until the owner collects the free (it is counted in Frees at once).
 internal sealed unsafe partial class HeapCore<TSpec>
 {
     /// <summary>A snapshot of the heap's counters.</summary>
     public HeapStats GetStats()
     {
         using var scope = Lock();
+        if (TSpec.ThreadSafe)
+        {
+            ScanEndedThreadsLocked();
+        }
+
         var live = new long[TSpec.SizeClassCount];
         long inUse = 0;
         var units = SegmentLayout<TSpec>.Units;
@@ -25,8 +34,9 @@ internal sealed unsafe partial class HeapCore<TSpec>
                 var page = &pages[u];
                 if (page->Kind == PageKind.Small)
                 {
-                    live[page->SizeClass] += page->Used;
-                    inUse += page->Used * (long)page->BlockSize;
+                    var used = page->Abandoned != 0 ? page->Used - ThreadFreeCount(page) : page->Used;
+                    live[page->SizeClass] += used;
+                    inUse += used * (long)page->BlockSize;
                 }
                 else if (page->Kind == PageKind.Large)
                 {
@@ -56,6 +66,17 @@ internal sealed unsafe partial class HeapCore<TSpec>
             Frees: frees,
             BytesPurged: _purgedTotal,
             LiveBlocksBySizeClass: ImmutableArray.Create(live));
+    }
+
+    private static int ThreadFreeCount(Page* page)
+    {
+        var count = 0;
+        for (var block = (void*)Volatile.Read(ref page->ThreadFree); block != null; block = *(void**)block)
+        {
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>Small pages handed out to thread heaps or abandoned (tests: which pages Trim took).</summary>

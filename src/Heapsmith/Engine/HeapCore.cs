@@ -54,9 +54,6 @@ internal sealed unsafe partial class HeapCore<TSpec>
     /// <summary>Takes the heap lock when the spec is thread safe; dispose to release it.</summary>
     public LockScope Lock() => new(_lock);
 
-    /// <summary>The heap lock, for callers that hold it around several calls (thread-safe arenas).</summary>
-    public object SyncRoot => _lock;
-
     /// <summary>Reserves, maps and links a new normal segment whose usable units form one free span.</summary>
     private Segment* AllocSegmentLocked()
     {

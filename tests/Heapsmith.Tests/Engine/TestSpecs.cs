@@ -286,3 +286,19 @@ public sealed class TrimThreadsSpecParameters : ISpecParameters
 
 /// <summary>Trim racing live owners (its own static heap).</summary>
 public sealed class TrimRaceSpecParameters : DefaultParameters;
+
+/// <summary>Thread-safe arenas with per-thread heaps, on mmap so Dispose can be asked of the kernel.</summary>
+public sealed class ArenaThreadsSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 10;
+
+    public static HeapBackend Backend => HeapBackend.Mmap;
+}
