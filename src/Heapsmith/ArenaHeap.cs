@@ -23,12 +23,22 @@ namespace Heapsmith;
 public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     where TSpec : struct, IHeapSpec
 {
-    private readonly HeapCore<TSpec> _core = new();
+    private readonly HeapCore<TSpec> _core;
+
+    /// <summary>The core's id, kept here so the fast path finds the thread's heap without loading the core.</summary>
+    private readonly long _id;
 
     /// <summary>The one heap of a spec that is not thread safe (created on first use).</summary>
     private ThreadHeap* _single;
 
     private int _disposed;
+
+    /// <summary>Creates an empty arena; it takes memory from the OS on its first allocation.</summary>
+    public ArenaHeap()
+    {
+        _core = new HeapCore<TSpec>();
+        _id = _core.Id;
+    }
 
     /// <summary>The heap core (tests look at its pages and thread heaps).</summary>
     internal HeapCore<TSpec> Core => _core;
@@ -39,7 +49,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     private ThreadHeap* CurrentHeap
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TSpec.ThreadSafe ? ArenaThreadHeaps<TSpec>.Find(_core) : _single;
+        get => TSpec.ThreadSafe ? ArenaThreadHeaps<TSpec>.Find(_id) : _single;
     }
 
     /// <summary>Allocates a block; throws <see cref="OutOfMemoryException"/>.</summary>

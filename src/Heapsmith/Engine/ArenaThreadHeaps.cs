@@ -34,16 +34,16 @@ internal static unsafe class ArenaThreadHeaps<TSpec>
     /// <summary>Arenas the calling thread has a heap in, as far as its map knows (tests: pruning).</summary>
     internal static int MapCount => t_heaps?.Count ?? 0;
 
-    /// <summary>The calling thread's heap of <paramref name="core"/>, or null before its first allocation there.</summary>
+    /// <summary>The calling thread's heap of the core with id <paramref name="coreId"/>, or null before its first allocation there.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ThreadHeap* Find(HeapCore<TSpec> core) => t_lastId == core.Id ? t_lastHeap : FindSlow(core);
+    public static ThreadHeap* Find(long coreId) => t_lastId == coreId ? t_lastHeap : FindSlow(coreId);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ThreadHeap* FindSlow(HeapCore<TSpec> core)
+    private static ThreadHeap* FindSlow(long coreId)
     {
-        if (t_heaps is { } heaps && heaps.TryGetValue(core.Id, out var entry))
+        if (t_heaps is { } heaps && heaps.TryGetValue(coreId, out var entry))
         {
-            Remember(core.Id, entry.Heap);
+            Remember(coreId, entry.Heap);
             return entry.Heap;
         }
 
