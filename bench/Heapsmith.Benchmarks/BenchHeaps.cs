@@ -20,3 +20,9 @@ internal static unsafe partial class BenchHeapUnsync
 internal static unsafe partial class BenchHeapPow2
 {
 }
+
+/// <summary>The default configuration as an instance heap (arena): one per process, shared by all threads.</summary>
+[HeapConfig]
+internal sealed unsafe partial class BenchArena
+{
+}

@@ -26,4 +26,7 @@ public enum AllocatorKind
 
     /// <summary>Heapsmith, powers-of-two size classes.</summary>
     HeapsmithPow2,
+
+    /// <summary>Heapsmith, a thread-safe instance heap (arena) of the default configuration.</summary>
+    HeapsmithArena,
 }

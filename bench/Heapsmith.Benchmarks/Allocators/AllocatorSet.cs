@@ -30,6 +30,7 @@ internal static class AllocatorSet
             case AllocatorKind.Heapsmith: workload.Run<HeapsmithAllocator>(); break;
             case AllocatorKind.HeapsmithUnsync: workload.Run<HeapsmithUnsyncAllocator>(); break;
             case AllocatorKind.HeapsmithPow2: workload.Run<HeapsmithPow2Allocator>(); break;
+            case AllocatorKind.HeapsmithArena: workload.Run<HeapsmithArenaAllocator>(); break;
             default: throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
     }
@@ -50,6 +51,7 @@ internal static class AllocatorSet
         AllocatorKind.Heapsmith => HeapsmithAllocator.IsThreadSafe,
         AllocatorKind.HeapsmithUnsync => HeapsmithUnsyncAllocator.IsThreadSafe,
         AllocatorKind.HeapsmithPow2 => HeapsmithPow2Allocator.IsThreadSafe,
+        AllocatorKind.HeapsmithArena => HeapsmithArenaAllocator.IsThreadSafe,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -56,3 +56,22 @@ internal readonly unsafe struct HeapsmithPow2Allocator : IAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Realloc(void* block, nuint newSize) => BenchHeapPow2.Realloc(block, newSize);
 }
+
+/// <summary>A thread-safe arena (<see cref="BenchArena"/>): per-thread heaps found through the arena, not a static.</summary>
+internal readonly unsafe struct HeapsmithArenaAllocator : IAllocator
+{
+    private static readonly BenchArena Arena = new();
+
+    public static bool IsAvailable => true;
+
+    public static bool IsThreadSafe => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Alloc(nuint size) => Arena.Alloc(size);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(void* block) => Arena.Free(block);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Realloc(void* block, nuint newSize) => Arena.Realloc(block, newSize);
+}
