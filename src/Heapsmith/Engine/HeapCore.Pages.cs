@@ -22,6 +22,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
     private ThreadHeap* _recycledHeaps;
     private long _retiredAllocs;
     private long _retiredFrees;
+    private long _retiredPurgedInPages;
     private long _heaplessFrees;
 
     /// <summary>A small page of class <paramref name="sizeClass"/> for <paramref name="heap"/>, or null when the OS refuses.</summary>
@@ -56,6 +57,8 @@ internal sealed unsafe partial class HeapCore<TSpec>
         span->ThreadFree = 0;
         span->InFull = 0;
         span->Abandoned = 0;
+        span->PurgedMask = 0;
+        span->UsedAtPurge = int.MaxValue;
         span->Start = SegmentLayout<TSpec>.UnitAddress(segment, SegmentLayout<TSpec>.UnitIndexOf(span));
         span->Heap = heap;
         return span;
@@ -64,6 +67,8 @@ internal sealed unsafe partial class HeapCore<TSpec>
     /// <summary>Takes back a small page with no block in use.</summary>
     public void FreeSmallPage(Page* page)
     {
+        // Purged parts of the page are counted by the span's own purge from now on.
+        page->PurgedMask = 0;
         using var scope = Lock();
         FreeSpanLocked(page);
         PurgeIfDueLocked(Environment.TickCount64);
@@ -249,6 +254,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
 
         _retiredAllocs += heap->Allocs;
         _retiredFrees += heap->Frees;
+        _retiredPurgedInPages += heap->PurgedInPages;
         heap->Live = 0;
         heap->NextFree = _recycledHeaps;
         _recycledHeaps = heap;

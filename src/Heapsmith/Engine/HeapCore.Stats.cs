@@ -25,6 +25,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
 
         var live = new long[TSpec.SizeClassCount];
         long inUse = 0;
+        long purgedInPages = 0;
         var units = SegmentLayout<TSpec>.Units;
         for (var segment = _segments; segment != null; segment = segment->Next)
         {
@@ -37,6 +38,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
                     var used = page->Abandoned != 0 ? page->Used - ThreadFreeCount(page) : page->Used;
                     live[page->SizeClass] += used;
                     inUse += used * (long)page->BlockSize;
+                    purgedInPages += PagePurge<TSpec>.PurgedBytes(page);
                 }
                 else if (page->Kind == PageKind.Large)
                 {
@@ -52,19 +54,21 @@ internal sealed unsafe partial class HeapCore<TSpec>
 
         long allocs = _largeAllocs + _retiredAllocs;
         long frees = _largeFrees + _retiredFrees + _heaplessFrees;
+        long purgedTotal = _purgedTotal + _retiredPurgedInPages;
         for (var i = 0; i < _threads.Count; i++)
         {
             allocs += _threads[i].Heap->Allocs;
             frees += _threads[i].Heap->Frees;
+            purgedTotal += _threads[i].Heap->PurgedInPages;
         }
 
         return new HeapStats(
             BytesInUse: inUse,
-            BytesCommitted: _reservedBytes - _purgedBytes,
+            BytesCommitted: _reservedBytes - _purgedBytes - purgedInPages,
             BytesReserved: _reservedBytes,
             Allocations: allocs,
             Frees: frees,
-            BytesPurged: _purgedTotal,
+            BytesPurged: purgedTotal,
             LiveBlocksBySizeClass: ImmutableArray.Create(live));
     }
 

@@ -173,7 +173,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
                 if (page != current && IsDrained(page))
                 {
                     queues[c].Remove(page);
-                    TakePage(page);
+                    TakePage(heap, page);
                     taken++;
                 }
 
@@ -190,7 +190,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
             if (IsDrained(page))
             {
                 heap->Full.Remove(page);
-                TakePage(page);
+                TakePage(heap, page);
                 taken++;
             }
 
@@ -240,8 +240,9 @@ internal sealed unsafe partial class HeapCore<TSpec>
     }
 
     /// <summary>Collects a drained page's thread frees and hands it back to the core.</summary>
-    private void TakePage(Page* page)
+    private void TakePage(ThreadHeap* heap, Page* page)
     {
+        heap->PageCount--;
         SmallAlloc<TSpec>.CollectThreadFree(page);
         Debug.Assert(page->Used == 0, "a drained page has no block in use once its thread frees are collected");
         page->InFull = 0;

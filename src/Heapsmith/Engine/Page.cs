@@ -14,6 +14,7 @@ namespace Heapsmith.Engine;
 //   ThreadFree still counted until the owner collects them).
 // - FreeList belongs to the owning thread heap (Heap): its allocations pop it and its frees push
 //   onto it. ThreadFree is the only field other threads write, with one compare-and-swap per free.
+// - PurgedMask and UsedAtPurge belong to the owner like FreeList (PagePurge.cs).
 // - Purged and Zero are per unit: Purged = the unit's memory went back to the OS; Zero = the unit
 //   reads as zero (fresh from the OS or purged since its last use).
 
@@ -99,4 +100,10 @@ internal unsafe struct Page
 
     /// <summary>Small page: sits in the heap core's abandoned list.</summary>
     public byte Abandoned;
+
+    /// <summary>Small page: its OS pages purged in place, one bit each (PagePurge).</summary>
+    public ulong PurgedMask;
+
+    /// <summary>Small page: Used at its last in-place purge; int.MaxValue when none since it last refilled.</summary>
+    public int UsedAtPurge;
 }

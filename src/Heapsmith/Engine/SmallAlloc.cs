@@ -182,6 +182,14 @@ internal static unsafe class SmallAlloc<TSpec>
             page = next;
         }
 
+        // About to grow: first give back the free OS pages of pages that became sparse, at most
+        // once per eighth of the heap's pages acquired, so the look costs O(1) per page.
+        if (PagePurge<TSpec>.OnGrowth && ++heap->AcquiresSinceScan * 8 >= heap->PageCount)
+        {
+            heap->AcquiresSinceScan = 0;
+            PagePurge<TSpec>.PurgeHeap(heap, all: false);
+        }
+
         while (true)
         {
             page = core.AcquireSmallPage(heap, sizeClass);
@@ -191,6 +199,7 @@ internal static unsafe class SmallAlloc<TSpec>
                 return null;
             }
 
+            heap->PageCount++;
             if (Refill(page))
             {
                 queue.PushFront(page);
@@ -210,6 +219,11 @@ internal static unsafe class SmallAlloc<TSpec>
         if (page->FreeList == null)
         {
             CollectThreadFree(page);
+            if (page->FreeList == null && page->PurgedMask != 0)
+            {
+                PagePurge<TSpec>.Unpurge(page);
+            }
+
             if (page->FreeList == null && page->Capacity < page->Reserved)
             {
                 Extend(page);
@@ -306,7 +320,7 @@ internal static unsafe class SmallAlloc<TSpec>
             // Empty and not the class's current page: back to the core. The current one stays, so
             // a loop that allocates and frees one block does not take and return a page each time.
             queue.Remove(page);
-            core.FreeSmallPage(page);
+            ReturnPage(core, heap, page);
         }
 
         var first = queue.First;
@@ -335,7 +349,7 @@ internal static unsafe class SmallAlloc<TSpec>
                 var sizeClass = page->SizeClass;
                 if (page->Used == 0)
                 {
-                    core.FreeSmallPage(page);
+                    ReturnPage(core, heap, page);
                 }
                 else
                 {
@@ -351,7 +365,14 @@ internal static unsafe class SmallAlloc<TSpec>
         }
     }
 
-    /// <summary>Returns every page of the heap with no block in use to the core (Trim).</summary>
+    /// <summary>Gives a page with no block in use back to the core.</summary>
+    private static void ReturnPage(HeapCore<TSpec> core, ThreadHeap* heap, Page* page)
+    {
+        heap->PageCount--;
+        core.FreeSmallPage(page);
+    }
+
+    /// <summary>Returns every page of the heap with no block in use to the core, and purges the free OS pages of the others (Trim).</summary>
     public static void ReleaseEmptyPages(HeapCore<TSpec> core, ThreadHeap* heap)
     {
         EnterSlow(heap);
@@ -383,7 +404,7 @@ internal static unsafe class SmallAlloc<TSpec>
                 if (page->Used == 0)
                 {
                     queues[c].Remove(page);
-                    core.FreeSmallPage(page);
+                    ReturnPage(core, heap, page);
                 }
 
                 page = next;
@@ -391,6 +412,11 @@ internal static unsafe class SmallAlloc<TSpec>
 
             var first = queues[c].First;
             ThreadHeap.Direct(heap)[c] = first != null ? first : &heap->Empty;
+        }
+
+        if (PagePurge<TSpec>.Supported)
+        {
+            PagePurge<TSpec>.PurgeHeap(heap, all: true);
         }
     }
 }

@@ -46,6 +46,15 @@ internal unsafe struct ThreadHeap
     /// <summary>Bytes of the heap's memory (for releasing arena heaps).</summary>
     public int MemorySize;
 
+    /// <summary>Bytes purged inside this heap's pages, in all (PagePurge).</summary>
+    public long PurgedInPages;
+
+    /// <summary>Pages this heap holds (paces the in-page purge of its sparse pages).</summary>
+    public int PageCount;
+
+    /// <summary>Pages acquired since the last look for sparse pages.</summary>
+    public int AcquiresSinceScan;
+
     /// <summary>1 while the owner is inside an alloc fast path (written by the owner only).</summary>
     public int Busy;
 

@@ -302,3 +302,19 @@ public sealed class ArenaThreadsSpecParameters : ISpecParameters
 
     public static HeapBackend Backend => HeapBackend.Mmap;
 }
+
+/// <summary>In-page purging (mmap: the NativeMemory backend cannot give memory back, so it is not done there).</summary>
+public sealed class PagePurgeSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 10;
+
+    public static HeapBackend Backend => HeapBackend.Mmap;
+}
