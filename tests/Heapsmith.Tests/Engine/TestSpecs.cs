@@ -205,7 +205,10 @@ public sealed class SingleThreadSpecParameters : ISpecParameters
 }
 
 /// <summary>The default geometry on the mmap backend.</summary>
-public sealed class MmapSpecParameters : ISpecParameters
+public sealed class MmapSpecParameters : MmapParameters;
+
+/// <summary>The default geometry on the mmap backend, for specs that need their own static heap.</summary>
+public abstract class MmapParameters : ISpecParameters
 {
     public static int MaxSmallSize => 16384;
 
@@ -288,33 +291,7 @@ public sealed class TrimThreadsSpecParameters : ISpecParameters
 public sealed class TrimRaceSpecParameters : DefaultParameters;
 
 /// <summary>Thread-safe arenas with per-thread heaps, on mmap so Dispose can be asked of the kernel.</summary>
-public sealed class ArenaThreadsSpecParameters : ISpecParameters
-{
-    public static int MaxSmallSize => 16384;
-
-    public static int PageShift => 16;
-
-    public static int SegmentShift => 22;
-
-    public static bool ThreadSafe => true;
-
-    public static int PurgeDelayMs => 10;
-
-    public static HeapBackend Backend => HeapBackend.Mmap;
-}
+public sealed class ArenaThreadsSpecParameters : MmapParameters;
 
 /// <summary>In-page purging (mmap: the NativeMemory backend cannot give memory back, so it is not done there).</summary>
-public sealed class PagePurgeSpecParameters : ISpecParameters
-{
-    public static int MaxSmallSize => 16384;
-
-    public static int PageShift => 16;
-
-    public static int SegmentShift => 22;
-
-    public static bool ThreadSafe => true;
-
-    public static int PurgeDelayMs => 10;
-
-    public static HeapBackend Backend => HeapBackend.Mmap;
-}
+public sealed class PagePurgeSpecParameters : MmapParameters;
