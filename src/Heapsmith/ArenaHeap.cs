@@ -97,7 +97,12 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     }
 
     /// <summary>Frees a block.</summary>
-    public void Free(void* ptr)
+    public void Free(void* ptr) => Free(ptr, 0, sized: false);
+
+    /// <summary>Frees a block of known size (checks its canary when Checks.Canary is on).</summary>
+    public void Free(void* ptr, nuint size) => Free(ptr, size, HeapCheck<TSpec>.HasCanary);
+
+    private void Free(void* ptr, nuint size, bool sized)
     {
         Enter();
         try
@@ -105,7 +110,20 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
             var page = SegmentLayout<TSpec>.PageOf(ptr);
             if (HeapCheck<TSpec>.Enabled)
             {
-                HeapCheck<TSpec>.BeforeFree(_core, ptr, page);
+                // A small block of the arena's own pages: the inlined checks; anything else the generic ones.
+                if (page != null && _heap != null && page->Heap == _heap)
+                {
+                    HeapCheck<TSpec>.BeforeLocalFree(page, ptr, size, sized);
+                }
+                else
+                {
+                    if (sized)
+                    {
+                        HeapCheck<TSpec>.CheckCanary(_core, ptr, size);
+                    }
+
+                    HeapCheck<TSpec>.BeforeFree(_core, ptr, page);
+                }
             }
 
             HeapApi<TSpec>.Free(_core, _heap, ptr, page);
@@ -114,25 +132,6 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         {
             Exit();
         }
-    }
-
-    /// <summary>Frees a block of known size (checks its canary when Checks.Canary is on).</summary>
-    public void Free(void* ptr, nuint size)
-    {
-        if (HeapCheck<TSpec>.HasCanary)
-        {
-            Enter();
-            try
-            {
-                HeapCheck<TSpec>.CheckCanary(_core, ptr, size);
-            }
-            finally
-            {
-                Exit();
-            }
-        }
-
-        Free(ptr);
     }
 
     /// <summary>The usable size of a live block.</summary>

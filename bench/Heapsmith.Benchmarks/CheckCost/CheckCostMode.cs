@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime;
 using System.Text.Json;
 using System.Threading;
 using Heapsmith.Benchmarks.Workloads;
@@ -11,12 +13,20 @@ namespace Heapsmith.Benchmarks.CheckCost;
 // The --check-cost mode: what each HeapChecks flag costs on the alloc+free pair of the default
 // heap (issue 4), measured so that a shared, noisy machine does not decide the answer.
 //
-// - One process measures the unchecked heap and every checked one (CheckedHeaps.cs): the same
-//   JIT, the same machine state; no figure depends on which process drew the faster core.
-// - Interleaved rounds: each round times one sample of every check set, the order rotating from
-//   round to round, and divides each by the unchecked sample of the same round. The figure is
-//   the median of those per-round ratios; the quartiles travel with it as its noise.
-// - Samples are timed with the thread's CPU time (ThreadCpuClock).
+// - Within a process (--check-cost-child), interleaved rounds: each round times one sample of
+//   every check set, the order rotating from round to round, and divides each by the unchecked
+//   sample of the same round. The process's figure is the median of those per-round ratios: load
+//   that comes and goes hits the checked and the unchecked heap alike, and a disturbed round is
+//   one outlier among many.
+// - Across processes: a nanosecond loop's speed also depends on where its code and data landed
+//   (alignment, address aliasing), fixed for a process and different in the next; the same build
+//   measured one check at 1.0x in one process and 1.4x in the next. The parent starts several
+//   processes and reports, per check, the median of their medians and the range they spanned.
+// - Samples are timed with the thread's CPU time (ThreadCpuClock). Before the rounds, every loop
+//   runs until the JIT has stopped compiling: tiered compilation promotes a loop in the background
+//   (tier 0, OSR, instrumented, tier 1), and a round measured mid-way compares different tiers.
+//   (Compiling the loops fully optimised up front, AggressiveOptimization, is no way out: such
+//   code keeps calls and thread-static helpers that tier 1 inlines, so it measures other code.)
 // - Frees are sized (SizedPairWorkload), so Checks.Canary checks its canary.
 // - Sizes are requests with slack in their size class (56 B in the 64 B class, 1000 B in the
 //   1024 B class): an exact fit has no canary bytes, and would measure Canary's bookkeeping only.
@@ -30,17 +40,34 @@ internal static class CheckCostMode
     /// <summary>Pairs per timed sample (about a millisecond unchecked).</summary>
     public const int PairsPerSample = 1 << 18;
 
-    /// <summary>Measures every size and writes the JSON array to <paramref name="outputPath"/> (null: stdout).</summary>
+    /// <summary>Parent: measures in several child processes and writes the combined JSON array to <paramref name="outputPath"/> (null: stdout).</summary>
     public static int Run(string? outputPath, bool quick)
     {
-        var rounds = quick ? 31 : 101;
-        var results = Measure(Sizes, rounds, PairsPerSample, warmUp: true);
-        foreach (var r in results)
+        var processes = quick ? 3 : 5;
+        var perProcess = new List<List<CheckCostResult>>();
+        for (var i = 0; i < processes; i++)
         {
-            Console.Error.WriteLine($"check-cost {r.Size,5} B {r.Check,-10} {r.MedianRatio:0.000}x (quartiles {r.LowQuartile:0.000}-{r.HighQuartile:0.000}), {r.NanosecondsPerPair:0.00} ns/pair");
+            var start = SelfProcess.StartInfo(["--check-cost-child", .. quick ? new[] { "--quick" } : []]);
+            start.RedirectStandardOutput = true;
+            using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start a check-cost child");
+            var output = child.StandardOutput.ReadToEnd();
+            child.WaitForExit();
+            if (child.ExitCode != 0)
+            {
+                Console.Error.WriteLine($"check-cost child {i} exited with {child.ExitCode}");
+                return 1;
+            }
+
+            perProcess.Add(JsonSerializer.Deserialize<List<CheckCostResult>>(output, JsonOptions) ?? []);
         }
 
-        var json = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }) + "\n";
+        var combined = Combine(perProcess);
+        foreach (var r in combined)
+        {
+            Console.Error.WriteLine($"check-cost {r.Size,5} B {r.Check,-10} {r.MedianRatio:0.000}x (processes {r.LowRatio:0.000}-{r.HighRatio:0.000}), {r.NanosecondsPerPair:0.00} ns/pair");
+        }
+
+        var json = JsonSerializer.Serialize(combined, JsonOptions) + "\n";
         if (outputPath != null)
         {
             File.WriteAllText(outputPath, json);
@@ -52,6 +79,28 @@ internal static class CheckCostMode
 
         return 0;
     }
+
+    /// <summary>Child: measures every size in this process and prints its JSON array.</summary>
+    public static int RunChild(bool quick)
+    {
+        var results = Measure(Sizes, quick ? 31 : 61, PairsPerSample, warmUp: true);
+        Console.WriteLine(JsonSerializer.Serialize(results, JsonOptions));
+        return 0;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>Per (size, check): the median of the processes' median ratios, and their range.</summary>
+    public static List<CheckCostSummary> Combine(IReadOnlyList<IReadOnlyList<CheckCostResult>> perProcess) =>
+        perProcess.SelectMany(results => results)
+            .GroupBy(r => (r.Size, r.Check))
+            .Select(g =>
+            {
+                var ratios = g.Select(r => r.MedianRatio).Order().ToArray();
+                var nanoseconds = g.Select(r => r.NanosecondsPerPair).Order().ToArray();
+                return new CheckCostSummary(g.Key.Size, g.Key.Check, RatioSummary.Quantile(ratios, 0.5), ratios[0], ratios[^1], RatioSummary.Quantile(nanoseconds, 0.5), ratios.Length, g.First().Rounds, g.First().Clock);
+            })
+            .ToList();
 
     /// <summary>
     /// <paramref name="rounds"/> interleaved rounds per size of one sample of every check set;
@@ -101,22 +150,29 @@ internal static class CheckCostMode
         return results;
     }
 
-    /// <summary>Runs every set until the tiered JIT has compiled its loop at full optimisation.</summary>
+    /// <summary>Runs every set, pausing between passes, until the JIT has compiled nothing new for a while.</summary>
     private static void WarmUp(CheckSet[] sets, nuint size)
     {
-        // Tier-0 code is promoted after 30 calls, in the background, once calls have paused for
-        // 100 ms: call often, pause, and again.
-        for (var pass = 0; pass < 4; pass++)
+        // A promotion waits for 30 calls and then 100 ms without new tier-0 code, and compiles in
+        // the background: passes of calls with pauses, until three passes in a row compiled
+        // nothing (or 20 s went by).
+        var clock = Stopwatch.StartNew();
+        var quiet = 0;
+        var compiled = JitInfo.GetCompiledMethodCount();
+        while (quiet < 3 && clock.Elapsed < TimeSpan.FromSeconds(20))
         {
             foreach (var set in sets)
             {
                 for (var i = 0; i < 40; i++)
                 {
-                    Sample(set, size, 4096);
+                    Sample(set, size, 1024);
                 }
             }
 
             Thread.Sleep(150);
+            var now = JitInfo.GetCompiledMethodCount();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
         }
 
         foreach (var set in sets)
@@ -145,5 +201,8 @@ internal static class CheckCostMode
     }
 }
 
-/// <summary>One check set at one size: its time over the unchecked heap's, per round, summarised.</summary>
+/// <summary>One check set at one size in one process: its time over the unchecked heap's, per round, summarised.</summary>
 internal sealed record CheckCostResult(int Size, string Check, double MedianRatio, double LowQuartile, double HighQuartile, double NanosecondsPerPair, int Rounds, string Clock);
+
+/// <summary>One check set at one size over every process: the median of their ratios and the lowest and highest.</summary>
+internal sealed record CheckCostSummary(int Size, string Check, double MedianRatio, double LowRatio, double HighRatio, double NanosecondsPerPair, int Processes, int Rounds, string Clock);
