@@ -106,7 +106,7 @@ internal static unsafe class HeapCheck<TSpec>
     private static void FillCanary(byte* block, nuint size, nuint usable)
     {
         var length = usable - size;
-        NativeMemory.Fill(block + size, length < CanaryMax ? length : CanaryMax, CanaryByte);
+        BytePattern.Fill(block + size, length < CanaryMax ? length : CanaryMax, CanaryByte);
     }
 
     /// <summary>Checks the canary of a block freed with its size (throws on an overrun, changing nothing).</summary>
@@ -132,7 +132,7 @@ internal static unsafe class HeapCheck<TSpec>
         }
 
         var length = usable - size;
-        if (length != 0 && new ReadOnlySpan<byte>(p + size, (int)(length < CanaryMax ? length : CanaryMax)).IndexOfAnyExcept(CanaryByte) >= 0)
+        if (!BytePattern.IsFilled(p + size, length < CanaryMax ? length : CanaryMax, CanaryByte))
         {
             FailOverrun(p, size);
         }
@@ -151,9 +151,9 @@ internal static unsafe class HeapCheck<TSpec>
     {
         if (Has(HeapChecks.Junk))
         {
-            NativeMemory.Fill(block, blockSize, AllocatedJunk);
+            BytePattern.Fill((byte*)block, blockSize, AllocatedJunk);
         }
-        else if (Has(HeapChecks.DoubleFree) && blockSize >= (nuint)(2 * sizeof(nuint)))
+        else if (Has(HeapChecks.DoubleFree) && (TSpec.Alignment >= 2 * sizeof(nuint) || blockSize >= (nuint)(2 * sizeof(nuint))))
         {
             ((nuint*)block)[1] = 0;
         }
@@ -219,7 +219,7 @@ internal static unsafe class HeapCheck<TSpec>
             var size = page->BlockSize;
             if (size > (nuint)(2 * sizeof(nuint)))
             {
-                NativeMemory.Fill((byte*)p + (2 * sizeof(nuint)), size - (nuint)(2 * sizeof(nuint)), FreedJunk);
+                BytePattern.Fill((byte*)p + (2 * sizeof(nuint)), size - (nuint)(2 * sizeof(nuint)), FreedJunk);
             }
         }
 
