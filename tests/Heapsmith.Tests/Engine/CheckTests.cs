@@ -195,6 +195,27 @@ public unsafe class CheckTests
     }
 
     [Fact]
+    public void Every_canary_byte_of_every_small_size_up_to_300_is_checked_and_no_user_byte_is_touched()
+    {
+        for (nuint size = 1; size <= 300; size++)
+        {
+            var usable = StaticHeap<MmapCheckedSpec>.GoodSize(size);
+            for (var overrun = size; overrun < usable; overrun++)
+            {
+                var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(size);
+                Assert.True(new Span<byte>(block, (int)size).IndexOfAnyExcept(HeapCheck<MmapCheckedSpec>.AllocatedJunk) < 0, $"size {size}: the canary left the user's bytes alone");
+                block[overrun] ^= 1;
+                Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(block, size));
+                block[overrun] ^= 1;
+                block[size - 1] = 0; // the user's last byte is the user's
+                StaticHeap<MmapCheckedSpec>.Free(block, size);
+            }
+        }
+
+        StillWorks<MmapCheckedSpec>();
+    }
+
+    [Fact]
     public void A_reused_block_is_junk_and_has_its_canary_again()
     {
         var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(200); // 224 B class: 24 canary bytes
