@@ -18,15 +18,18 @@ namespace Heapsmith.Benchmarks.CheckCost;
 //   sample of the same round. The process's figure is the median of those per-round ratios: load
 //   that comes and goes hits the checked and the unchecked heap alike, and a disturbed round is
 //   one outlier among many.
-// - Across processes: a nanosecond loop's speed also depends on where its code and data landed
-//   (alignment, address aliasing), fixed for a process and different in the next; the same build
-//   measured one check at 1.0x in one process and 1.4x in the next. The parent starts several
-//   processes and reports, per check, the median of their medians and the range they spanned.
+// - Across processes: a loop of a few nanoseconds also depends on where its code and data landed
+//   (alignment, address aliasing), fixed for a process and different in the next. The parent
+//   starts several processes and reports, per check, the median of their medians and the range
+//   they spanned.
 // - Samples are timed with the thread's CPU time (ThreadCpuClock). Before the rounds, every loop
 //   runs until the JIT has stopped compiling: tiered compilation promotes a loop in the background
 //   (tier 0, OSR, instrumented, tier 1), and a round measured mid-way compares different tiers.
-//   (Compiling the loops fully optimised up front, AggressiveOptimization, is no way out: such
-//   code keeps calls and thread-static helpers that tier 1 inlines, so it measures other code.)
+//   Each loop is a method of its own (SizedPairWorkload.Run is never inlined into the switch
+//   below): inlined there, the loops shared one inlining budget, and which checks were measured
+//   with Alloc and Free left as calls changed from process to process (1.1x or 1.8x for one check).
+//   Compiling the loops fully optimised up front (AggressiveOptimization) is no way out either:
+//   such code keeps the thread-static and static-readonly lookups that tier 1 folds.
 // - Frees are sized (SizedPairWorkload), so Checks.Canary checks its canary.
 // - Sizes are requests with slack in their size class (56 B in the 64 B class, 1000 B in the
 //   1024 B class): an exact fit has no canary bytes, and would measure Canary's bookkeeping only.
