@@ -29,7 +29,7 @@ namespace Heapsmith.Benchmarks.CheckCost;
 //   below): inlined there, the loops shared one inlining budget, and which checks were measured
 //   with Alloc and Free left as calls changed from process to process (1.1x or 1.8x for one check).
 //   Compiling the loops fully optimised up front (AggressiveOptimization) is no way out either:
-//   such code keeps the thread-static and static-readonly lookups that tier 1 folds.
+//   such code kept calls to static properties that tier 1 inlines and folds into constants.
 // - Frees are sized (SizedPairWorkload), so Checks.Canary checks its canary.
 // - Sizes are requests with slack in their size class (56 B in the 64 B class, 1000 B in the
 //   1024 B class): an exact fit has no canary bytes, and would measure Canary's bookkeeping only.
