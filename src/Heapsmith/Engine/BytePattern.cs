@@ -7,9 +7,15 @@ namespace Heapsmith.Engine;
 
 // Fills and checks runs of one byte value: the junk and canary patterns of HeapCheck. Inlined into
 // the fast paths, so a run of up to 64 bytes (a canary, the junk of a small block) costs a few
-// possibly overlapping stores or loads and no call; a longer run goes to the runtime's memset and
-// vectorised search. Overlapping is safe because every byte written or compared is inside
-// [start, start + length): the first and last 8, 16 or 32 bytes of a run cover all of it.
+// stores or loads and no call; a longer run goes to the runtime's memset and vectorised search.
+// Every byte written or compared is inside [start, start + length): a short run is covered by a
+// few pieces from both of its ends, which may overlap one another.
+//
+// Between 16 and 32 bytes the second piece is made of words, not a second 16-byte vector: when a
+// block is freed right after it was allocated, IsFilled reads the canary straight back, and a
+// 16-byte load that spans two overlapping 16-byte stores cannot be forwarded from the store buffer
+// (it waits for both to reach the cache). Measured on the alloc+free pair of a 1000-byte request
+// (24 canary bytes): 1.9x the unchecked pair with two vectors, 1.6x with a vector and words.
 
 /// <summary>Fills and checks runs of one byte value, inline for short runs.</summary>
 internal static unsafe class BytePattern
@@ -25,15 +31,28 @@ internal static unsafe class BytePattern
         {
             NativeMemory.Fill(start, length, value);
         }
-        else if (length >= 16)
+        else if (length > 32)
         {
             var pattern = Vector128.Create(value);
             pattern.Store(start);
+            pattern.Store(start + 16);
+            pattern.Store(start + length - 32);
             pattern.Store(start + length - 16);
-            if (length > 32)
+        }
+        else if (length >= 16)
+        {
+            // 16 bytes, then the rest (0 to 16) by words: a second 16-byte store overlapping the
+            // first would make the 16-byte load of IsFilled wait (see the top of the file).
+            Vector128.Create(value).Store(start);
+            var word = 0x0101010101010101UL * value;
+            if (length >= 24)
             {
-                pattern.Store(start + 16);
-                pattern.Store(start + length - 32);
+                Unsafe.WriteUnaligned(start + 16, word);
+            }
+
+            if (length != 16)
+            {
+                Unsafe.WriteUnaligned(start + length - 8, word);
             }
         }
         else if (length >= 8)
@@ -65,13 +84,19 @@ internal static unsafe class BytePattern
             return new ReadOnlySpan<byte>(start, (int)length).IndexOfAnyExcept(value) < 0;
         }
 
-        if (length >= 16)
+        if (length > 32)
         {
             var pattern = Vector128.Create(value);
-            var same = Vector128.Load(start) == pattern && Vector128.Load(start + length - 16) == pattern;
-            return length > 32
-                ? same && Vector128.Load(start + 16) == pattern && Vector128.Load(start + length - 32) == pattern
-                : same;
+            return Vector128.Load(start) == pattern && Vector128.Load(start + 16) == pattern
+                && Vector128.Load(start + length - 32) == pattern && Vector128.Load(start + length - 16) == pattern;
+        }
+
+        if (length >= 16)
+        {
+            var word = 0x0101010101010101UL * value;
+            return Vector128.Load(start) == Vector128.Create(value)
+                && (length < 24 || Unsafe.ReadUnaligned<ulong>(start + 16) == word)
+                && (length == 16 || Unsafe.ReadUnaligned<ulong>(start + length - 8) == word);
         }
 
         if (length >= 8)
