@@ -155,9 +155,16 @@ public unsafe class CheckTests
             Assert.Contains("interior", e.Problem);
         }
 
-        // Past the page's last block (the page's tail) is not a block start either.
-        var usable = (nint)StaticHeap<MmapCheckedSpec>.UsableSize((void*)blocks[0]);
-        Assert.Equal(48, usable);
+        // The page's tail, past its last block, at a multiple of the block size: only the
+        // block-count bound tells it from a block start.
+        var sizeClass = MmapCheckedSpec.SizeClassOf(48);
+        Assert.Equal(48, MmapCheckedSpec.BlockSize(sizeClass));
+        Assert.Equal(1, MmapCheckedSpec.PageSpan(sizeClass));
+        var pageStart = blocks[0] & ~(nint)((1 << MmapCheckedSpec.PageShift) - 1);
+        var tail = pageStart + (MmapCheckedSpec.BlocksPerPage(sizeClass) * 48);
+        Assert.True(tail < pageStart + (1 << MmapCheckedSpec.PageShift), "the page has a tail");
+        Assert.Contains("interior", Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free((void*)tail)).Problem);
+
         for (var i = 0; i < blocks.Length; i++)
         {
             Assert.True(StaticHeap<MmapCheckedSpec>.Owns((void*)blocks[i]));
