@@ -5,7 +5,7 @@ namespace Heapsmith.Benchmarks;
 
 // The default heap once per run-time check (issue 4: what each check costs on the alloc+free
 // pair). Same classes, pages and backend as BenchHeap; only Checks differs. Measured by
-// Benchmarks/CheckCostBenchmark.cs against BenchHeap itself (no checks).
+// CheckCost/CheckCostMode.cs against BenchHeap itself (no checks), with sized frees.
 
 /// <summary>Double frees caught by a per-block key.</summary>
 [HeapConfig(Checks = HeapChecks.DoubleFree)]
@@ -37,51 +37,72 @@ internal static unsafe partial class BenchHeapAllChecks
 {
 }
 
-/// <summary>The checked heaps as allocators.</summary>
+/// <summary>The default heap and its checked twins as allocators with a sized free.</summary>
 internal static unsafe class CheckedAllocators
 {
-    internal readonly struct DoubleFree : IAllocator
+    /// <summary>The default heap, no checks: what each check is compared with.</summary>
+    internal readonly struct None : ISizedFreeAllocator
+    {
+        public static bool IsAvailable => true;
+        public static bool IsThreadSafe => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void* Alloc(nuint size) => BenchHeap.Alloc(size);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block) => BenchHeap.Free(block);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block, nuint size) => BenchHeap.Free(block, size);
+        public static void* Realloc(void* block, nuint newSize) => BenchHeap.Realloc(block, newSize);
+    }
+
+    /// <summary>HeapChecks.DoubleFree.</summary>
+    internal readonly struct DoubleFree : ISizedFreeAllocator
     {
         public static bool IsAvailable => true;
         public static bool IsThreadSafe => true;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void* Alloc(nuint size) => BenchHeapDoubleFree.Alloc(size);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block) => BenchHeapDoubleFree.Free(block);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block, nuint size) => BenchHeapDoubleFree.Free(block, size);
         public static void* Realloc(void* block, nuint newSize) => BenchHeapDoubleFree.Realloc(block, newSize);
     }
 
-    internal readonly struct Ownership : IAllocator
+    /// <summary>HeapChecks.Ownership.</summary>
+    internal readonly struct Ownership : ISizedFreeAllocator
     {
         public static bool IsAvailable => true;
         public static bool IsThreadSafe => true;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void* Alloc(nuint size) => BenchHeapOwnership.Alloc(size);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block) => BenchHeapOwnership.Free(block);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block, nuint size) => BenchHeapOwnership.Free(block, size);
         public static void* Realloc(void* block, nuint newSize) => BenchHeapOwnership.Realloc(block, newSize);
     }
 
-    internal readonly struct Junk : IAllocator
+    /// <summary>HeapChecks.Junk.</summary>
+    internal readonly struct Junk : ISizedFreeAllocator
     {
         public static bool IsAvailable => true;
         public static bool IsThreadSafe => true;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void* Alloc(nuint size) => BenchHeapJunk.Alloc(size);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block) => BenchHeapJunk.Free(block);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block, nuint size) => BenchHeapJunk.Free(block, size);
         public static void* Realloc(void* block, nuint newSize) => BenchHeapJunk.Realloc(block, newSize);
     }
 
-    internal readonly struct Canary : IAllocator
+    /// <summary>HeapChecks.Canary.</summary>
+    internal readonly struct Canary : ISizedFreeAllocator
     {
         public static bool IsAvailable => true;
         public static bool IsThreadSafe => true;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void* Alloc(nuint size) => BenchHeapCanary.Alloc(size);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block) => BenchHeapCanary.Free(block);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block, nuint size) => BenchHeapCanary.Free(block, size);
         public static void* Realloc(void* block, nuint newSize) => BenchHeapCanary.Realloc(block, newSize);
     }
 
-    internal readonly struct All : IAllocator
+    /// <summary>HeapChecks.All.</summary>
+    internal readonly struct All : ISizedFreeAllocator
     {
         public static bool IsAvailable => true;
         public static bool IsThreadSafe => true;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void* Alloc(nuint size) => BenchHeapAllChecks.Alloc(size);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block) => BenchHeapAllChecks.Free(block);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block, nuint size) => BenchHeapAllChecks.Free(block, size);
         public static void* Realloc(void* block, nuint newSize) => BenchHeapAllChecks.Realloc(block, newSize);
     }
 }

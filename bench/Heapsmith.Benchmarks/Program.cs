@@ -4,6 +4,7 @@ using System.Linq;
 using BenchmarkDotNet.Running;
 using Heapsmith.Benchmarks;
 using Heapsmith.Benchmarks.Allocators;
+using Heapsmith.Benchmarks.CheckCost;
 using Heapsmith.Benchmarks.Rss;
 
 // Entry point. Modes:
@@ -11,6 +12,9 @@ using Heapsmith.Benchmarks.Rss;
 //   --list                 the allocators, and why any is unavailable.
 //   --rss [--out FILE]     resident-memory cases, one child process per allocator.
 //   --rss-child CASE ALLOC one RSS case in this process (used by --rss).
+//   --check-cost [--out FILE] what each run-time check costs: several child processes, each
+//                          timing every check in interleaved rounds; medians of ratios.
+//   --check-cost-child     one such process (used by --check-cost).
 // --quick (any mode): the short job and fewer cases, for scripts/bench-report --quick.
 // --wall-clock: time with BenchmarkDotNet's wall clock instead of the process CPU time.
 
@@ -48,6 +52,13 @@ switch (rest.FirstOrDefault())
     case "--rss":
         var outIndex = Array.IndexOf(rest, "--out");
         return RssMode.RunAll(outIndex >= 0 && outIndex + 1 < rest.Length ? rest[outIndex + 1] : null, quick);
+
+    case "--check-cost":
+        var costOut = Array.IndexOf(rest, "--out");
+        return CheckCostMode.Run(costOut >= 0 && costOut + 1 < rest.Length ? rest[costOut + 1] : null, quick);
+
+    case "--check-cost-child":
+        return CheckCostMode.RunChild(quick);
 
     case "--rss-child" when rest.Length >= 3:
         return RssMode.RunChild(rest[1], rest[2], quick);

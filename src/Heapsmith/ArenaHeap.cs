@@ -68,18 +68,30 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         return block != null ? block : TryAllocGeneric(size);
     }
 
-    /// <summary>The fast path: a small block popped from the calling thread's page, or null.</summary>
+    /// <summary>The fast path: a small block popped from the calling thread's page (its canary set), or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void* TryPopSmall(nuint size)
     {
         ThrowIfDisposed();
-        if (HeapCheck<TSpec>.HasCanary || size > (nuint)TSpec.MaxSmallSize)
+        if (size > (nuint)TSpec.MaxSmallSize)
         {
             return null;
         }
 
         var heap = CurrentHeap;
-        return heap == null ? null : SmallAlloc<TSpec>.TryPop(heap, TSpec.SizeClassOf(size));
+        if (heap == null)
+        {
+            return null;
+        }
+
+        var sizeClass = TSpec.SizeClassOf(size);
+        var block = SmallAlloc<TSpec>.TryPop(heap, sizeClass);
+        if (HeapCheck<TSpec>.HasCanary && block != null)
+        {
+            HeapCheck<TSpec>.SetSmallCanary(block, size, (nuint)TSpec.BlockSize(sizeClass));
+        }
+
+        return block;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -124,36 +136,50 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
 
     /// <summary>Frees a block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Free(void* ptr)
+    public void Free(void* ptr) => FreeBlock(ptr, 0, sized: false);
+
+    /// <summary>Frees a block of known size (checks its canary when Checks.Canary is on).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Free(void* ptr, nuint size) => FreeBlock(ptr, size, sized: HeapCheck<TSpec>.HasCanary);
+
+    /// <summary>The free fast path, as the static heap's (StaticHeap.FreeBlock): checks inlined for the thread's own pages.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FreeBlock(void* ptr, nuint size, bool sized)
     {
         ThrowIfDisposed();
         var page = SegmentLayout<TSpec>.PageOf(ptr);
         var heap = CurrentHeap;
-        if (HeapCheck<TSpec>.Enabled)
-        {
-            HeapCheck<TSpec>.BeforeFree(_core, ptr, page);
-        }
-
         if (page != null && heap != null && page->Heap == heap)
         {
+            if (HeapCheck<TSpec>.Enabled)
+            {
+                HeapCheck<TSpec>.BeforeLocalFree(page, ptr, size, sized);
+            }
+
             SmallAlloc<TSpec>.FreeLocal(_core, heap, page, ptr);
+            return;
+        }
+
+        if (HeapCheck<TSpec>.Enabled)
+        {
+            FreeChecked(heap, ptr, page, size, sized);
             return;
         }
 
         HeapApi<TSpec>.Free(_core, heap, ptr, page);
     }
 
-    /// <summary>Frees a block of known size (checks its canary when Checks.Canary is on).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Free(void* ptr, nuint size)
+    /// <summary>The generic free with checks: a remote, large, huge or foreign block.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FreeChecked(ThreadHeap* heap, void* ptr, Page* page, nuint size, bool sized)
     {
-        if (HeapCheck<TSpec>.HasCanary)
+        if (sized)
         {
-            ThrowIfDisposed();
             HeapCheck<TSpec>.CheckCanary(_core, ptr, size);
         }
 
-        Free(ptr);
+        HeapCheck<TSpec>.BeforeFree(_core, ptr, page);
+        HeapApi<TSpec>.Free(_core, heap, ptr, page);
     }
 
     /// <summary>The usable size of a live block.</summary>

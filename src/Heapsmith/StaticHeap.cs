@@ -45,18 +45,30 @@ public static unsafe class StaticHeap<TSpec>
         return block != null ? block : TryAllocGeneric(size);
     }
 
-    /// <summary>The fast path: a small block popped from the calling thread's page, or null. Blocks that
-    /// need a canary always take the generic path, which sets it.</summary>
+    /// <summary>The fast path: a small block popped from the calling thread's page, or null. With
+    /// Checks.Canary the canary is set here, the block size known from the size class.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void* TryPopSmall(nuint size)
     {
-        if (HeapCheck<TSpec>.HasCanary || size > (nuint)TSpec.MaxSmallSize)
+        if (size > (nuint)TSpec.MaxSmallSize)
         {
             return null;
         }
 
         var heap = CurrentHeap;
-        return heap == null ? null : SmallAlloc<TSpec>.TryPop(heap, TSpec.SizeClassOf(size));
+        if (heap == null)
+        {
+            return null;
+        }
+
+        var sizeClass = TSpec.SizeClassOf(size);
+        var block = SmallAlloc<TSpec>.TryPop(heap, sizeClass);
+        if (HeapCheck<TSpec>.HasCanary && block != null)
+        {
+            HeapCheck<TSpec>.SetSmallCanary(block, size, (nuint)TSpec.BlockSize(sizeClass));
+        }
+
+        return block;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -125,34 +137,54 @@ public static unsafe class StaticHeap<TSpec>
 
     /// <summary>Frees a block; null is a no-op.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Free(void* ptr)
+    public static void Free(void* ptr) => FreeBlock(ptr, 0, sized: false);
+
+    /// <summary>Frees a block whose requested size is known (checks its canary when Checks.Canary is on).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(void* ptr, nuint size) => FreeBlock(ptr, size, sized: HeapCheck<TSpec>.HasCanary);
+
+    /// <summary>
+    /// The free fast path: a block of a page the calling thread's heap owns goes onto that page's
+    /// free list, its checks inlined; anything else takes the generic path. <paramref name="sized"/>
+    /// (a constant at each call site) says whether <paramref name="size"/> is the requested size to
+    /// check the canary against.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FreeBlock(void* ptr, nuint size, bool sized)
     {
         var page = SegmentLayout<TSpec>.PageOf(ptr);
         var heap = CurrentHeap;
-        if (HeapCheck<TSpec>.Enabled)
-        {
-            HeapCheck<TSpec>.BeforeFree(s_core, ptr, page);
-        }
-
         if (page != null && heap != null && page->Heap == heap)
         {
+            if (HeapCheck<TSpec>.Enabled)
+            {
+                HeapCheck<TSpec>.BeforeLocalFree(page, ptr, size, sized);
+            }
+
             SmallAlloc<TSpec>.FreeLocal(s_core, heap, page, ptr);
+            return;
+        }
+
+        if (HeapCheck<TSpec>.Enabled)
+        {
+            FreeChecked(heap, ptr, page, size, sized);
             return;
         }
 
         HeapApi<TSpec>.Free(s_core, heap, ptr, page);
     }
 
-    /// <summary>Frees a block whose requested size is known (checks its canary when Checks.Canary is on).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Free(void* ptr, nuint size)
+    /// <summary>The generic free with checks: a remote, large, huge or foreign block.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FreeChecked(ThreadHeap* heap, void* ptr, Page* page, nuint size, bool sized)
     {
-        if (HeapCheck<TSpec>.HasCanary)
+        if (sized)
         {
             HeapCheck<TSpec>.CheckCanary(s_core, ptr, size);
         }
 
-        Free(ptr);
+        HeapCheck<TSpec>.BeforeFree(s_core, ptr, page);
+        HeapApi<TSpec>.Free(s_core, heap, ptr, page);
     }
 
     /// <summary>The usable size of a live block.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -17,13 +18,27 @@ namespace Heapsmith.Engine;
 //   huge blocks are caught by their run being free or their mapping gone. Blocks of one word
 //   have no room for the key and are checked for ownership only.
 // - Junk: a small block is filled with AllocatedJunk when handed out (unless zeroed), and every
-//   freed small or large block with FreedJunk past its links.
+//   freed small or large block with FreedJunk past its links. Both fills stay: two patterns tell
+//   a read of uninitialised memory (0xA5) from a use after free (0xDF), as glibc's perturb byte
+//   and mimalloc's debug fills do; skipping the fill on allocation would hand out blocks reading
+//   0xDF, or zero when freshly carved from the OS. Junk is therefore a memset per allocation and
+//   per free, its cost in proportion to the block size: a testing aid, not a production setting.
 // - Canary: the bytes between the requested size and the usable size (at most CanaryMax of them)
 //   are filled with CanaryByte by every allocating call; a sized free, Free(p, size), checks them
-//   and reports an overrun. An unsized free cannot know where the request ended: not checked.
+//   and reports an overrun. An unsized free cannot know where the request ended: not checked. A
+//   request that fills its size class exactly has no canary bytes.
+//
+// Two paths. The common case, a small block freed by the thread heap that owns its page (the
+// caller tested page->Heap == heap, which implies a small page of this very heap), is inlined into
+// the fast paths: a block-start test, a compare and a store of the key, the fills (BeforeLocalFree,
+// SetSmallCanary). Everything else (remote frees, large and huge blocks, foreign pointers) takes
+// the generic NoInlining BeforeFree/CheckCanary, which re-derive the segment, heap and page kind.
+// Both paths apply the same checks in the same order: ownership, double free, canary, then the
+// free marks (junk, key).
 //
 // A detected misuse throws HeapCorruptionException before anything is changed, so the heap stays
 // consistent and usable; with HeapChecks.FailFast it ends the process instead (Environment.FailFast).
+// Reports are built in NoInlining throw helpers, so the inlined checks stay a few instructions.
 internal static unsafe class HeapCheck<TSpec>
     where TSpec : struct, IHeapSpec
 {
@@ -68,11 +83,30 @@ internal static unsafe class HeapCheck<TSpec>
         var page = SegmentLayout<TSpec>.PageOf(block);
         if (page != null && page->BlockSize > size)
         {
-            var length = page->BlockSize - size;
-            NativeMemory.Fill((byte*)block + size, length < CanaryMax ? length : CanaryMax, CanaryByte);
+            FillCanary((byte*)block, size, page->BlockSize);
         }
 
         return block;
+    }
+
+    /// <summary>
+    /// Fills the canary of a small block just popped on the fast path: <paramref name="blockSize"/>
+    /// is its class's block size, known without a page lookup (a constant when the size is).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SetSmallCanary(void* block, nuint size, nuint blockSize)
+    {
+        if (blockSize > size)
+        {
+            FillCanary((byte*)block, size, blockSize);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FillCanary(byte* block, nuint size, nuint usable)
+    {
+        var length = usable - size;
+        BytePattern.Fill(block + size, length < CanaryMax ? length : CanaryMax, CanaryByte);
     }
 
     /// <summary>Checks the canary of a block freed with its size (throws on an overrun, changing nothing).</summary>
@@ -85,16 +119,22 @@ internal static unsafe class HeapCheck<TSpec>
             return;
         }
 
-        var usable = page->BlockSize;
+        CheckTail((byte*)p, size, page->BlockSize);
+    }
+
+    /// <summary>Throws when <paramref name="size"/> exceeds the block or a canary byte after it changed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckTail(byte* p, nuint size, nuint usable)
+    {
         if (size > usable)
         {
-            throw Misuse(p, $"sized free of {size} bytes, but the block holds {usable}");
+            FailSizedFree(p, size, usable);
         }
 
         var length = usable - size;
-        if (new ReadOnlySpan<byte>((byte*)p + size, (int)(length < CanaryMax ? length : CanaryMax)).IndexOfAnyExcept(CanaryByte) >= 0)
+        if (!BytePattern.IsFilled(p + size, length < CanaryMax ? length : CanaryMax, CanaryByte))
         {
-            throw Misuse(p, $"overrun: bytes after the {size} requested were written");
+            FailOverrun(p, size);
         }
     }
 
@@ -111,12 +151,39 @@ internal static unsafe class HeapCheck<TSpec>
     {
         if (Has(HeapChecks.Junk))
         {
-            NativeMemory.Fill(block, blockSize, AllocatedJunk);
+            BytePattern.Fill((byte*)block, blockSize, AllocatedJunk);
         }
-        else if (Has(HeapChecks.DoubleFree) && blockSize >= (nuint)(2 * sizeof(nuint)))
+        else if (Has(HeapChecks.DoubleFree) && (TSpec.Alignment >= 2 * sizeof(nuint) || blockSize >= (nuint)(2 * sizeof(nuint))))
         {
             ((nuint*)block)[1] = 0;
         }
+    }
+
+    /// <summary>
+    /// The checks of a free of a small block by the thread heap that owns its page (the caller
+    /// tested <c>page->Heap == heap</c>): throws on misuse, changing nothing, then marks the block
+    /// freed. With <paramref name="sized"/> (a constant at each call site), <paramref name="size"/>
+    /// is the requested size and the canary is checked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BeforeLocalFree(Page* page, void* p, nuint size, bool sized)
+    {
+        if (Has(HeapChecks.Ownership) && !IsBlockStart(page, p))
+        {
+            FailInterior(p);
+        }
+
+        if (Has(HeapChecks.DoubleFree) && IsFreed(page, p))
+        {
+            FailDoubleFree(p);
+        }
+
+        if (HasCanary && sized)
+        {
+            CheckTail((byte*)p, size, page->BlockSize);
+        }
+
+        MarkSmallFreed(page, p);
     }
 
     /// <summary>Validates a free (throws on misuse, changing nothing), then marks the block freed.</summary>
@@ -135,22 +202,36 @@ internal static unsafe class HeapCheck<TSpec>
 
         if (page->Kind == PageKind.Small)
         {
-            var size = page->BlockSize;
-            if (Has(HeapChecks.Junk) && size > (nuint)(2 * sizeof(nuint)))
-            {
-                NativeMemory.Fill((byte*)p + (2 * sizeof(nuint)), size - (nuint)(2 * sizeof(nuint)), FreedJunk);
-            }
-
-            if (Has(HeapChecks.DoubleFree) && size >= (nuint)(2 * sizeof(nuint)))
-            {
-                ((nuint*)p)[1] = s_secret ^ (nuint)p;
-            }
+            MarkSmallFreed(page, p);
         }
         else if (page->Kind == PageKind.Large && Has(HeapChecks.Junk))
         {
             NativeMemory.Fill(p, page->BlockSize, FreedJunk);
         }
     }
+
+    /// <summary>Junk past the links, then the double-free key, in a small block being freed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MarkSmallFreed(Page* page, void* p)
+    {
+        if (Has(HeapChecks.Junk))
+        {
+            var size = page->BlockSize;
+            if (size > (nuint)(2 * sizeof(nuint)))
+            {
+                BytePattern.Fill((byte*)p + (2 * sizeof(nuint)), size - (nuint)(2 * sizeof(nuint)), FreedJunk);
+            }
+        }
+
+        if (Has(HeapChecks.DoubleFree) && HasKeyRoom(page))
+        {
+            ((nuint*)p)[1] = s_secret ^ (nuint)p;
+        }
+    }
+
+    /// <summary>Whether the page's blocks have a second word for the key (always, when the alignment is two words).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool HasKeyRoom(Page* page) => TSpec.Alignment >= 2 * sizeof(nuint) || page->BlockSize >= (nuint)(2 * sizeof(nuint));
 
     /// <summary>
     /// Throws if <paramref name="p"/> is not a live block of this heap (as far as the checks on can
@@ -174,12 +255,12 @@ internal static unsafe class HeapCheck<TSpec>
             case PageKind.Small:
                 if (ownership && !IsBlockStart(page, p))
                 {
-                    throw Misuse(p, "free of an interior pointer (not the start of a block)");
+                    FailInterior(p);
                 }
 
-                if (Has(HeapChecks.DoubleFree) && page->BlockSize >= (nuint)(2 * sizeof(nuint)) && ((nuint*)p)[1] == (s_secret ^ (nuint)p))
+                if (Has(HeapChecks.DoubleFree) && IsFreed(page, p))
                 {
-                    throw Misuse(p, "double free");
+                    FailDoubleFree(p);
                 }
 
                 return true;
@@ -187,7 +268,7 @@ internal static unsafe class HeapCheck<TSpec>
             case PageKind.Huge:
                 if (ownership && p != page->Start)
                 {
-                    throw Misuse(p, "free of an interior pointer (not the start of a block)");
+                    FailInterior(p);
                 }
 
                 return true;
@@ -196,17 +277,43 @@ internal static unsafe class HeapCheck<TSpec>
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="p"/> is the start of one of the small page's blocks: the index from
+    /// the class's multiplier (exact at every block start), then multiplied back, which gives the
+    /// offset again only at a block start; an index past Reserved is past the page's blocks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsBlockStart(Page* page, void* p)
     {
         var offset = (nuint)p - (nuint)page->Start;
-        if (offset >= (nuint)page->Reserved * page->BlockSize)
-        {
-            return false;
-        }
-
         var index = ((ulong)offset * TSpec.BlockIndexMultiplier(page->SizeClass)) >> TSpec.BlockIndexShift;
-        return index * page->BlockSize == offset;
+        return index < (ulong)page->Reserved && index * page->BlockSize == offset;
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FailInterior(void* p) => throw Misuse(p, "free of an interior pointer (not the start of a block)");
+
+    /// <summary>
+    /// Whether a small block lies in a part of its page purged in place (free by PagePurge's
+    /// invariant; its key went with the memory, and is not read there), or carries the freed key.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsFreed(Page* page, void* p) =>
+        (page->PurgedMask != 0 && PagePurge<TSpec>.IsInPurgedPart(page, p))
+        || (HasKeyRoom(page) && ((nuint*)p)[1] == (s_secret ^ (nuint)p));
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FailDoubleFree(void* p) => throw Misuse(p, "double free");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FailSizedFree(void* p, nuint size, nuint usable) => throw Misuse(p, $"sized free of {size} bytes, but the block holds {usable}");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FailOverrun(void* p, nuint size) => throw Misuse(p, $"overrun: bytes after the {size} requested were written");
 
     /// <summary>Tests only: called instead of <see cref="Environment.FailFast(string)"/>, which would end the test run.</summary>
     internal static Action<string>? FailFastHook;

@@ -71,6 +71,9 @@ internal unsafe struct Page
     /// <summary>First byte of the blocks (small, large) or the huge block itself.</summary>
     public byte* Start;
 
+    /// <summary>Small page: its OS pages purged in place, one bit each (PagePurge); in the first cache line, where a checked free reads it.</summary>
+    public ulong PurgedMask;
+
     /// <summary>Link in a page queue, the full list, an abandoned list or a span bin.</summary>
     public Page* Next;
 
@@ -100,9 +103,6 @@ internal unsafe struct Page
 
     /// <summary>Small page: sits in the heap core's abandoned list.</summary>
     public byte Abandoned;
-
-    /// <summary>Small page: its OS pages purged in place, one bit each (PagePurge).</summary>
-    public ulong PurgedMask;
 
     /// <summary>Small page: Used at its last in-place purge; int.MaxValue when none since it last refilled.</summary>
     public int UsedAtPurge;

@@ -3,11 +3,13 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using Heapsmith.Engine;
 using CheckedSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.CheckedSpecParameters>;
+using MmapCheckedSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.MmapCheckedSpecParameters>;
 
 namespace Heapsmith.Tests.Engine;
 
 // Every misuse kind is caught with HeapCorruptionException naming the pointer, and the heap keeps
-// allocating and freeing correctly afterwards.
+// allocating and freeing correctly afterwards. The tests after the first five aim at the inlined
+// fast path (a small block freed by the thread heap owning its page) and the generic path beside it.
 public unsafe class CheckTests
 {
     [Fact]
@@ -20,7 +22,7 @@ public unsafe class CheckTests
             var e = Assert.Throws<HeapCorruptionException>(() => StaticHeap<CheckedSpec>.Free(block));
             Assert.Equal((nint)block, e.Pointer);
             Assert.Contains("free", e.Problem);
-            StillWorks();
+            StillWorks<CheckedSpec>();
         }
     }
 
@@ -49,7 +51,7 @@ public unsafe class CheckTests
             StaticHeap<CheckedSpec>.Free(block);
             StaticHeap<CheckedSpec>.Free(large);
             arena.Free(arenaBlock);
-            StillWorks();
+            StillWorks<CheckedSpec>();
         }
         finally
         {
@@ -77,7 +79,7 @@ public unsafe class CheckTests
         thread.Start();
         thread.Join();
         Assert.IsType<HeapCorruptionException>(caught);
-        StillWorks();
+        StillWorks<CheckedSpec>();
     }
 
     [Fact]
@@ -105,7 +107,7 @@ public unsafe class CheckTests
             Assert.True(StaticHeap<CheckedSpec>.Owns(block), "the block is still live");
             block[size] = HeapCheck<CheckedSpec>.CanaryByte;
             StaticHeap<CheckedSpec>.Free(block, size);
-            StillWorks();
+            StillWorks<CheckedSpec>();
         }
 
         using var arena = new ArenaHeap<CheckedSpec>();
@@ -118,12 +120,170 @@ public unsafe class CheckTests
         Assert.Throws<HeapCorruptionException>(() => arena.Free(arena.Alloc(16), 100));
     }
 
-    private static void StillWorks()
+    [Fact]
+    public void A_double_free_of_a_block_on_the_current_page_is_caught_before_the_free_list_changes()
+    {
+        var block = StaticHeap<MmapCheckedSpec>.Alloc(64);
+        StaticHeap<MmapCheckedSpec>.Free(block); // onto the calling thread's page: the inlined fast path
+        var e = Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(block));
+        Assert.Contains("double free", e.Problem);
+        Assert.Equal((nint)block, e.Pointer);
+
+        // Pushed once, not twice: the block comes back once, then other blocks.
+        var first = StaticHeap<MmapCheckedSpec>.Alloc(64);
+        var second = StaticHeap<MmapCheckedSpec>.Alloc(64);
+        Assert.True(first == block, "the freed block is reused first (its page's free list is LIFO)");
+        Assert.True(second != block, "the block was on the free list once");
+        StaticHeap<MmapCheckedSpec>.Free(first);
+        StaticHeap<MmapCheckedSpec>.Free(second);
+        StillWorks<MmapCheckedSpec>();
+    }
+
+    [Fact]
+    public void Interior_pointers_of_blocks_on_the_current_page_are_caught()
+    {
+        // 48 B blocks: 16 and 32 bytes in are aligned but not block starts; the page holds a run of them.
+        var blocks = new nint[8];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            blocks[i] = (nint)StaticHeap<MmapCheckedSpec>.Alloc(48);
+        }
+
+        foreach (var offset in new[] { 1, 16, 32, 47 })
+        {
+            var e = Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free((void*)(blocks[3] + offset)));
+            Assert.Contains("interior", e.Problem);
+        }
+
+        // The page's tail, past its last block, at a multiple of the block size: only the
+        // block-count bound tells it from a block start.
+        var sizeClass = MmapCheckedSpec.SizeClassOf(48);
+        Assert.Equal(48, MmapCheckedSpec.BlockSize(sizeClass));
+        Assert.Equal(1, MmapCheckedSpec.PageSpan(sizeClass));
+        var pageStart = blocks[0] & ~(nint)((1 << MmapCheckedSpec.PageShift) - 1);
+        var tail = pageStart + (MmapCheckedSpec.BlocksPerPage(sizeClass) * 48);
+        Assert.True(tail < pageStart + (1 << MmapCheckedSpec.PageShift), "the page has a tail");
+        Assert.Contains("interior", Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free((void*)tail)).Problem);
+
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            Assert.True(StaticHeap<MmapCheckedSpec>.Owns((void*)blocks[i]));
+            StaticHeap<MmapCheckedSpec>.Free((void*)blocks[i]);
+        }
+
+        StillWorks<MmapCheckedSpec>();
+    }
+
+    [Fact]
+    public void Overruns_into_any_canary_byte_are_caught_on_the_fast_path()
+    {
+        // Slack of 12, 8, 24, 236 and 240 bytes: the inline word and vector checks and the long-run check.
+        foreach (var size in new nuint[] { 20, 56, 1000, 1300, 10_000 })
+        {
+            var usable = StaticHeap<MmapCheckedSpec>.GoodSize(size);
+            Assert.True(usable > size);
+            foreach (var overrun in new[] { size, (size + usable) / 2, usable - 1 })
+            {
+                var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(size);
+                Assert.True(new Span<byte>(block + size, (int)(usable - size)).IndexOfAnyExcept(HeapCheck<MmapCheckedSpec>.CanaryByte) < 0, "every slack byte is canary");
+                block[overrun] = 0;
+                var e = Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(block, size));
+                Assert.Contains("overrun", e.Problem);
+                Assert.Equal((nint)block, e.Pointer);
+                block[overrun] = HeapCheck<MmapCheckedSpec>.CanaryByte;
+                StaticHeap<MmapCheckedSpec>.Free(block, size);
+            }
+
+            var tooLarge = StaticHeap<MmapCheckedSpec>.Alloc(size);
+            Assert.Contains("block holds", Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(tooLarge, usable + 1)).Problem);
+            StaticHeap<MmapCheckedSpec>.Free(tooLarge, size);
+            StillWorks<MmapCheckedSpec>();
+        }
+    }
+
+    [Fact]
+    public void Every_canary_byte_of_every_small_size_up_to_300_is_checked_and_no_user_byte_is_touched()
+    {
+        for (nuint size = 1; size <= 300; size++)
+        {
+            var usable = StaticHeap<MmapCheckedSpec>.GoodSize(size);
+            for (var overrun = size; overrun < usable; overrun++)
+            {
+                var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(size);
+                Assert.True(new Span<byte>(block, (int)size).IndexOfAnyExcept(HeapCheck<MmapCheckedSpec>.AllocatedJunk) < 0, $"size {size}: the canary left the user's bytes alone");
+                block[overrun] ^= 1;
+                Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(block, size));
+                block[overrun] ^= 1;
+                block[size - 1] = 0; // the user's last byte is the user's
+                StaticHeap<MmapCheckedSpec>.Free(block, size);
+            }
+        }
+
+        StillWorks<MmapCheckedSpec>();
+    }
+
+    [Fact]
+    public void A_reused_block_is_junk_and_has_its_canary_again()
+    {
+        var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(200); // 224 B class: 24 canary bytes
+        new Span<byte>(block, 200).Fill(7);
+        StaticHeap<MmapCheckedSpec>.Free(block, 200);
+        var again = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(200);
+        Assert.True(again == block, "the fast path handed the same block out again");
+        Assert.True(new Span<byte>(again, 200).IndexOfAnyExcept(HeapCheck<MmapCheckedSpec>.AllocatedJunk) < 0, "new memory is junk, not the old contents");
+        Assert.True(new Span<byte>(again + 200, 24).IndexOfAnyExcept(HeapCheck<MmapCheckedSpec>.CanaryByte) < 0, "the canary is set again");
+        StaticHeap<MmapCheckedSpec>.Free(again, 200);
+    }
+
+    [Fact]
+    public void A_block_freed_by_its_owner_and_again_by_another_thread_is_caught()
+    {
+        var block = StaticHeap<MmapCheckedSpec>.Alloc(64);
+        StaticHeap<MmapCheckedSpec>.Free(block);
+        Exception? caught = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                StaticHeap<MmapCheckedSpec>.Free(block); // a remote free: the generic path
+            }
+            catch (HeapCorruptionException e)
+            {
+                caught = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Contains("double free", Assert.IsType<HeapCorruptionException>(caught).Problem);
+        StillWorks<MmapCheckedSpec>();
+    }
+
+    [Fact]
+    public void An_arena_catches_double_frees_interior_pointers_and_overruns_of_its_own_blocks()
+    {
+        using var arena = new ArenaHeap<MmapCheckedSpec>();
+        var block = (byte*)arena.Alloc(40);
+        Assert.Contains("interior", Assert.Throws<HeapCorruptionException>(() => arena.Free(block + 16)).Problem);
+        block[40] = 0;
+        Assert.Contains("overrun", Assert.Throws<HeapCorruptionException>(() => arena.Free(block, 40)).Problem);
+        block[40] = HeapCheck<MmapCheckedSpec>.CanaryByte;
+        arena.Free(block, 40);
+        Assert.Contains("double free", Assert.Throws<HeapCorruptionException>(() => arena.Free(block)).Problem);
+
+        var first = arena.Alloc(40);
+        var second = arena.Alloc(40);
+        Assert.True(first != second, "the block was on the free list once");
+        arena.Free(first);
+        arena.Free(second);
+    }
+
+    private static void StillWorks<TSpec>()
+        where TSpec : struct, IHeapSpec
     {
         var blocks = new nint[200];
         for (var i = 0; i < blocks.Length; i++)
         {
-            var block = (byte*)StaticHeap<CheckedSpec>.Alloc((nuint)(16 + (i * 61)));
+            var block = (byte*)StaticHeap<TSpec>.Alloc((nuint)(16 + (i * 61)));
             block[0] = (byte)i;
             blocks[i] = (nint)block;
         }
@@ -131,7 +291,29 @@ public unsafe class CheckTests
         for (var i = 0; i < blocks.Length; i++)
         {
             Assert.Equal((byte)i, *(byte*)blocks[i]);
-            StaticHeap<CheckedSpec>.Free((void*)blocks[i]);
+            StaticHeap<TSpec>.Free((void*)blocks[i]);
         }
     }
+}
+
+/// <summary>
+/// Every check, on the mmap backend: the fast-path tests' heap. Their segments come from mmap, not
+/// from the C runtime's malloc, so they leave the process's malloc state (which the Os tests read)
+/// as it was.
+/// </summary>
+public sealed class MmapCheckedSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => 10;
+
+    public static HeapBackend Backend => HeapBackend.Mmap;
+
+    public static HeapChecks Checks => HeapChecks.All;
 }

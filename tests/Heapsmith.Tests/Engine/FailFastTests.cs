@@ -55,6 +55,27 @@ public unsafe class FailFastTests
     }
 
     [Fact]
+    public void An_interior_pointer_freed_on_the_fast_path_fails_fast()
+    {
+        var messages = new List<string>();
+        HeapCheck<FailFastHeap.Spec>.FailFastHook = messages.Add;
+        try
+        {
+            var block = (byte*)FailFastHeap.Alloc(64);
+            FailFastHeap.Free(FailFastHeap.Alloc(64)); // the thread's page of the class is in place
+            Assert.Throws<HeapCorruptionException>(() => FailFastHeap.Free(block + 16));
+            var message = Assert.Single(messages);
+            Assert.Contains("interior", message);
+            Assert.Contains($"0x{(nint)(block + 16):x}", message);
+            FailFastHeap.Free(block);
+        }
+        finally
+        {
+            HeapCheck<FailFastHeap.Spec>.FailFastHook = null;
+        }
+    }
+
+    [Fact]
     public void Without_FailFast_a_detection_only_throws()
     {
         var messages = new List<string>();

@@ -4,6 +4,7 @@ using System.Linq;
 using CsCheck;
 using Heapsmith.Engine;
 using Heapsmith.Os;
+using CheckedSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.PagePurgeCheckedSpecParameters>;
 using Spec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.PagePurgeSpecParameters>;
 
 namespace Heapsmith.Tests.Engine;
@@ -69,6 +70,36 @@ public unsafe class PagePurgeTests
         Assert.Equal(all.Length, all.Distinct().Count());
         Assert.Equal(blocks.OrderBy(b => b), all);
         AssertFilled(kept, 1024);
+    }
+
+    [Fact]
+    public void A_double_free_of_a_block_in_a_purged_part_is_caught()
+    {
+        using var arena = new ArenaHeap<CheckedSpec>();
+        var blocks = new List<nint>();
+        for (var i = 0; i < 640; i++)
+        {
+            blocks.Add((nint)arena.Alloc(1000));
+        }
+
+        for (var i = 1; i < blocks.Count; i++)
+        {
+            arena.Free((void*)blocks[i]);
+        }
+
+        arena.Trim();
+        var purged = blocks.Skip(1).First(b => PagePurge<CheckedSpec>.IsInPurgedPart(SegmentLayout<CheckedSpec>.PageOf((void*)b), (void*)b));
+        var caught = Assert.Throws<HeapCorruptionException>(() => arena.Free((void*)purged));
+        Assert.Contains("double free", caught.Message);
+
+        // The heap goes on: every free block comes back once.
+        var again = new List<nint>();
+        for (var i = 1; i < blocks.Count; i++)
+        {
+            again.Add((nint)arena.Alloc(1000));
+        }
+
+        Assert.Equal(blocks.Skip(1).OrderBy(b => b), again.OrderBy(b => b));
     }
 
     [Fact]
