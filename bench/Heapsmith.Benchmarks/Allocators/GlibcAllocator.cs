@@ -8,7 +8,7 @@ namespace Heapsmith.Benchmarks.Allocators;
 // real part of what malloc costs a C# caller, so it stays in the measurement.
 
 /// <summary>The C runtime's malloc/free/realloc through <see cref="NativeMemory"/>.</summary>
-internal readonly unsafe struct GlibcAllocator : IAllocator
+internal readonly unsafe partial struct GlibcAllocator : IAllocator
 {
     public static bool IsAvailable => true;
 
@@ -22,4 +22,10 @@ internal readonly unsafe struct GlibcAllocator : IAllocator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Realloc(void* block, nuint newSize) => NativeAllocatorLibrary.NotNull(NativeMemory.Realloc(block, newSize));
+
+    /// <summary><c>malloc_trim(0)</c>: every arena's free memory back to the OS.</summary>
+    public static void Trim() => MallocTrim(0);
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 }

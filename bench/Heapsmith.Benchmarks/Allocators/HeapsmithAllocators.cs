@@ -21,6 +21,8 @@ internal readonly unsafe struct HeapsmithAllocator : IAllocator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Realloc(void* block, nuint newSize) => BenchHeap.Realloc(block, newSize);
+
+    public static void Trim() => BenchHeap.Trim();
 }
 
 /// <summary>The single-threaded heap (<see cref="BenchHeapUnsync"/>): measured in one-thread cases only.</summary>
@@ -38,6 +40,8 @@ internal readonly unsafe struct HeapsmithUnsyncAllocator : IAllocator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Realloc(void* block, nuint newSize) => BenchHeapUnsync.Realloc(block, newSize);
+
+    public static void Trim() => BenchHeapUnsync.Trim();
 }
 
 /// <summary>The powers-of-two heap (<see cref="BenchHeapPow2"/>).</summary>
@@ -55,6 +59,8 @@ internal readonly unsafe struct HeapsmithPow2Allocator : IAllocator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Realloc(void* block, nuint newSize) => BenchHeapPow2.Realloc(block, newSize);
+
+    public static void Trim() => BenchHeapPow2.Trim();
 }
 
 /// <summary>A thread-safe arena (<see cref="BenchArena"/>): per-thread heaps found through the arena, not a static.</summary>
@@ -74,4 +80,6 @@ internal readonly unsafe struct HeapsmithArenaAllocator : IAllocator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Realloc(void* block, nuint newSize) => Arena.Realloc(block, newSize);
+
+    public static void Trim() => Arena.Trim();
 }

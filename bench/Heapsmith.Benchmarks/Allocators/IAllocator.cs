@@ -26,4 +26,9 @@ internal unsafe interface IAllocator
 
     /// <summary>Resizes a block, keeping its contents.</summary>
     static abstract void* Realloc(void* block, nuint newSize);
+
+    /// <summary>Gives free memory back to the OS with the allocator's own API, called on this thread (none by default).</summary>
+    static virtual void Trim()
+    {
+    }
 }

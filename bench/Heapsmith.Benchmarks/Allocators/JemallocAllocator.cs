@@ -39,11 +39,30 @@ internal readonly unsafe struct JemallocAllocator : IAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Realloc(void* block, nuint newSize) => NativeAllocatorLibrary.NotNull(Exports.Realloc(block, newSize));
 
+    /// <summary>Flushes the calling thread's cache, then purges every arena (<c>arena.4096.purge</c>, 4096 = MALLCTL_ARENAS_ALL).</summary>
+    public static void Trim()
+    {
+        if (Exports.Mallctl == null)
+        {
+            return;
+        }
+
+        foreach (var name in (ReadOnlySpan<string>)["thread.tcache.flush", "arena.4096.purge"])
+        {
+            var bytes = System.Text.Encoding.ASCII.GetBytes(name + "\0");
+            fixed (byte* text = bytes)
+            {
+                Exports.Mallctl(text, null, null, null, 0);
+            }
+        }
+    }
+
     private static class Exports
     {
         public static readonly NativeAllocatorLibrary Library = NativeAllocatorLibrary.Load(Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } path ? path : "libjemalloc.so.2");
         public static readonly delegate* unmanaged<nuint, void*> Malloc = (delegate* unmanaged<nuint, void*>)Library.Export("malloc");
         public static readonly delegate* unmanaged<void*, void> Free = (delegate* unmanaged<void*, void>)Library.Export("free");
+        public static readonly delegate* unmanaged<byte*, void*, nuint*, void*, nuint, int> Mallctl = (delegate* unmanaged<byte*, void*, nuint*, void*, nuint, int>)Library.Export("mallctl");
         public static readonly delegate* unmanaged<void*, nuint, void*> Realloc = (delegate* unmanaged<void*, nuint, void*>)Library.Export("realloc");
     }
 }

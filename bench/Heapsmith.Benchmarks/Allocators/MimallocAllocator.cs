@@ -32,6 +32,15 @@ internal readonly unsafe struct MimallocAllocator : IAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Realloc(void* block, nuint newSize) => NativeAllocatorLibrary.NotNull(Exports.Realloc(block, newSize));
 
+    /// <summary><c>mi_collect(true)</c>: mimalloc's forced collection (the calling thread's heap and abandoned segments).</summary>
+    public static void Trim()
+    {
+        if (Exports.Collect != null)
+        {
+            Exports.Collect(1);
+        }
+    }
+
     // Static readonly function pointers: the optimizing JIT reads them as constants, so each call
     // is a direct unmanaged call.
     private static class Exports
@@ -40,5 +49,6 @@ internal readonly unsafe struct MimallocAllocator : IAllocator
         public static readonly delegate* unmanaged<nuint, void*> Malloc = (delegate* unmanaged<nuint, void*>)Library.Export("mi_malloc");
         public static readonly delegate* unmanaged<void*, void> Free = (delegate* unmanaged<void*, void>)Library.Export("mi_free");
         public static readonly delegate* unmanaged<void*, nuint, void*> Realloc = (delegate* unmanaged<void*, nuint, void*>)Library.Export("mi_realloc");
+        public static readonly delegate* unmanaged<byte, void> Collect = (delegate* unmanaged<byte, void>)Library.Export("mi_collect");
     }
 }

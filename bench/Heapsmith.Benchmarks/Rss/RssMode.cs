@@ -19,7 +19,7 @@ namespace Heapsmith.Benchmarks.Rss;
 /// <summary>Measures resident memory, one allocator per process.</summary>
 internal static class RssMode
 {
-    public static readonly IRssCase[] Cases = [new FragmentationCase(), new ThreadChurnCase()];
+    public static readonly IRssCase[] Cases = [new FragmentationCase(), new ThreadChurnCase(), new IdleProducerCase()];
 
     /// <summary>Parent: runs every case with every allocator it applies to, each in a child process.</summary>
     public static int RunAll(string? outputPath, bool quick)
