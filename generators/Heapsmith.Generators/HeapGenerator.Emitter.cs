@@ -292,7 +292,8 @@ public sealed partial class HeapGenerator
             Accessor(writer, "Page units in one page of class <paramref name=\"sizeClass\"/>.", "int", "PageSpan", Read32("PageSpans"));
             Accessor(writer, "Blocks in one page of class <paramref name=\"sizeClass\"/>.", "int", "BlocksPerPage", Read32("BlocksPerPageTable"));
             Accessor(writer, "Multiplier turning a byte offset in a page of class <paramref name=\"sizeClass\"/> into a block index: <c>(offset * m) &gt;&gt; BlockIndexShift</c>.", "ulong", "BlockIndexMultiplier",
-                "global::System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(BlockIndexMultipliers.Slice(sizeClass * 8, 8))");
+                "global::System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(Entry(BlockIndexMultipliers, sizeClass, 8))");
+            WriteEntry(writer);
 
             WriteGeometryComment(writer, heap);
 
@@ -394,7 +395,23 @@ public sealed partial class HeapGenerator
         }
 
         private static string Read32(string table) =>
-            $"global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian({table}.Slice(sizeClass * 4, 4))";
+            $"global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(Entry({table}, sizeClass, 4))";
+
+        /// <summary>
+        /// The table reader the accessors share: no bounds check, because a size class reaching the
+        /// spec comes from SizeClassOf (checked there) or from a page descriptor the engine wrote; the
+        /// check on every read was most of what the Ownership check cost on the free fast path.
+        /// </summary>
+        private static void WriteEntry(IndentedTextWriter writer)
+        {
+            writer.WriteLine("/// <summary>The <paramref name=\"width\"/> bytes of entry <paramref name=\"index\"/> of a table (no bounds check: indexes are size classes).</summary>");
+            writer.WriteLine(Inline);
+            writer.WriteLine("private static global::System.ReadOnlySpan<byte> Entry(global::System.ReadOnlySpan<byte> table, int index, int width) =>");
+            writer.Indent++;
+            writer.WriteLine("global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(table), (nint)(uint)index * width), width);");
+            writer.Indent--;
+            writer.WriteLine();
+        }
 
         /// <summary>A table of <paramref name="width"/>-byte little-endian values, each row commented with the values it holds.</summary>
         private static void ByteTable(IndentedTextWriter writer, string summary, string name, IEnumerable<ulong> values, int width, int perRow)

@@ -57,6 +57,14 @@ internal sealed unsafe partial class HeapCore<TSpec>
     {
         var good = GoodSize(newSize);
         var units = (int)((good + SegmentLayout<TSpec>.UnitSize - 1) >> TSpec.PageShift);
+        if (units == page->SpanUnits)
+        {
+            // The run already fits: only its owner (the caller) changes its units, so no lock. A
+            // buffer growing by small steps stays here for a whole page unit of growth.
+            page->BlockSize = good;
+            return true;
+        }
+
         using var scope = Lock();
         var segment = SegmentLayout<TSpec>.SegmentOfDescriptor(page);
         var pages = SegmentLayout<TSpec>.PagesOf(segment);

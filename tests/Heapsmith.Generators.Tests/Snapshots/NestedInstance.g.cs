@@ -176,19 +176,24 @@ namespace Game.Frames
 
                 /// <summary>Block size of class <paramref name="sizeClass"/>.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static int BlockSize(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(BlockSizes.Slice(sizeClass * 4, 4));
+                public static int BlockSize(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(Entry(BlockSizes, sizeClass, 4));
 
                 /// <summary>Page units in one page of class <paramref name="sizeClass"/>.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static int PageSpan(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(PageSpans.Slice(sizeClass * 4, 4));
+                public static int PageSpan(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(Entry(PageSpans, sizeClass, 4));
 
                 /// <summary>Blocks in one page of class <paramref name="sizeClass"/>.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static int BlocksPerPage(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(BlocksPerPageTable.Slice(sizeClass * 4, 4));
+                public static int BlocksPerPage(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(Entry(BlocksPerPageTable, sizeClass, 4));
 
                 /// <summary>Multiplier turning a byte offset in a page of class <paramref name="sizeClass"/> into a block index: <c>(offset * m) &gt;&gt; BlockIndexShift</c>.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static ulong BlockIndexMultiplier(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(BlockIndexMultipliers.Slice(sizeClass * 8, 8));
+                public static ulong BlockIndexMultiplier(int sizeClass) => global::System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(Entry(BlockIndexMultipliers, sizeClass, 8));
+
+                /// <summary>The <paramref name="width"/> bytes of entry <paramref name="index"/> of a table (no bounds check: indexes are size classes).</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                private static global::System.ReadOnlySpan<byte> Entry(global::System.ReadOnlySpan<byte> table, int index, int width) =>
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(table), (nint)(uint)index * width), width);
 
                 // class    block   page units   blocks   waste
                 //     0        8            1     8192    0.0%
