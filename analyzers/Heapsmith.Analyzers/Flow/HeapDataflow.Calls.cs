@@ -70,6 +70,7 @@ internal sealed partial class HeapDataflow
                     if (place.Root is { } root && place.Member is null)
                     {
                         state.Known.Remove(root);
+                        ForgetTerm(root, state);
                     }
                 }
 
@@ -146,6 +147,7 @@ internal sealed partial class HeapDataflow
             }
         }
 
+        var interior = false;
         foreach (var value in blocks)
         {
             var origin = state.Blocks[value.Block].Origin;
@@ -161,10 +163,11 @@ internal sealed partial class HeapDataflow
             {
                 advice = "free it with " + origin.Allocator.Deallocator();
             }
-            else if (value.IsKnownInterior && origin.IsOwned)
+            else if (origin.IsOwned && InteriorOffset(value, state) is { } offset)
             {
-                memory = "an interior pointer (" + value.Offset + " bytes into " + memory + ")";
+                memory = "an interior pointer, offset by " + offset + " from the start of " + memory;
                 advice = "free the pointer the allocator returned";
+                interior = true;
             }
 
             if (advice is not null)
@@ -173,7 +176,7 @@ internal sealed partial class HeapDataflow
                 {
                     var properties = ImmutableDictionary<string, string?>.Empty
                         .Add("Deallocator", origin.Allocator?.Deallocator())
-                        .Add("OriginKind", origin.Kind.ToString());
+                        .Add("OriginKind", interior ? "Interior" : origin.Kind.ToString());
                     _sink?.Report(HeapDiagnostics.FreeOfUnownedMemory, call, origin.Site, properties, DiagnosticSink.Text(pointer), memory, api.Name, advice);
                 }
 
@@ -181,7 +184,49 @@ internal sealed partial class HeapDataflow
             }
         }
 
+        if (interior)
+        {
+            // The block was meant to be freed but was not: following it further would only repeat
+            // this finding as a leak or a double free (Clang's checker ends the path here).
+            Escape(values, state);
+            return;
+        }
+
         MarkFreed(values, call, state);
+    }
+
+    /// <summary>"8 bytes", "4 × 'i' bytes": how far a pointer that is not the block's start is from it;
+    /// null when it is the start, or may be (an unknown offset, or a symbolic one the state knows is 0).</summary>
+    private static string? InteriorOffset(PointerValue value, FlowState state)
+    {
+        if (value.Term is { } term && state.Known.TryGetValue(term, out var known) && known is long number)
+        {
+            value = value.WithTermValue(number);
+        }
+
+        if (value.IsKnownInterior)
+        {
+            return value.Offset + (value.Offset is 1 or -1 ? " byte" : " bytes");
+        }
+
+        if (value.Term is null)
+        {
+            return null;
+        }
+
+        var text = value.Scale switch
+        {
+            1 => "'" + value.Term.Name + "'",
+            -1 => "-'" + value.Term.Name + "'",
+            _ => value.Scale + " × '" + value.Term.Name + "'",
+        };
+        text += value.Offset switch
+        {
+            0 => string.Empty,
+            > 0 => " + " + value.Offset,
+            _ => " - " + (-value.Offset),
+        };
+        return text + " bytes";
     }
 
     /// <summary>The block is gone for this method: freed here or taken by a callee.</summary>

@@ -2,6 +2,7 @@
 // what assignments store where, and which calls allocate, free, take or borrow. Pointer
 // dereference and pointer element access have no IOperation of their own (OperationKind.None):
 // they are recognised from their syntax.
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -120,15 +121,9 @@ internal sealed partial class HeapDataflow
             return default;
         }
 
-        var step = ConstLong(compound.Value, state);
-        var scale = ElementSize(compound.Target.Type);
-        var bytes = step is { } k && scale is { } size ? k * size : PointerValue.UnknownOffset;
-        var shifted = compound.OperatorKind switch
-        {
-            BinaryOperatorKind.Add => PointerValues.Shift(current, bytes),
-            BinaryOperatorKind.Subtract => PointerValues.Shift(current, bytes == PointerValue.UnknownOffset ? bytes : -bytes),
-            _ => default,
-        };
+        var shifted = compound.OperatorKind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract
+            ? ShiftByOperand(current, compound.Value, ElementSize(compound.Target.Type), compound.OperatorKind == BinaryOperatorKind.Subtract, state)
+            : default;
         Assign(compound.Target, shifted, null, compound.Syntax, state);
         return shifted;
     }
@@ -141,6 +136,7 @@ internal sealed partial class HeapDataflow
             && state.Known.TryGetValue(local.Local, out var value) && value is long number)
         {
             state.Known[local.Local] = number + sign;
+            ForgetTerm(local.Local, state);
             return default;
         }
 
@@ -149,6 +145,11 @@ internal sealed partial class HeapDataflow
             if (increment.Target is ILocalReferenceOperation other)
             {
                 state.Known.Remove(other.Local);
+                ForgetTerm(other.Local, state);
+            }
+            else if (increment.Target is IParameterReferenceOperation parameter)
+            {
+                ForgetTerm(parameter.Parameter, state);
             }
 
             return default;
@@ -179,8 +180,86 @@ internal sealed partial class HeapDataflow
         }
 
         var scale = binary.Type!.TypeKind == TypeKind.Pointer ? ElementSize(binary.Type) : 1;
-        var bytes = ConstLong(offsetOperand, state) is { } k && scale is { } size ? k * size : PointerValue.UnknownOffset;
-        return PointerValues.Shift(pointer, binary.OperatorKind == BinaryOperatorKind.Subtract && bytes != PointerValue.UnknownOffset ? -bytes : bytes);
+        return ShiftByOperand(pointer, offsetOperand, scale, binary.OperatorKind == BinaryOperatorKind.Subtract, state);
+    }
+
+    /// <summary>p ± k (k elements of <paramref name="scale"/> bytes): an exact offset for a constant k,
+    /// a symbolic one for an integer variable, unknown otherwise.</summary>
+    private ImmutableArray<PointerValue> ShiftByOperand(ImmutableArray<PointerValue> pointer, IOperation amount, long? scale, bool subtract, FlowState state)
+    {
+        if (scale is not { } size)
+        {
+            return PointerValues.Shift(pointer, PointerValue.UnknownOffset);
+        }
+
+        if (ConstLong(amount, state) is { } k)
+        {
+            return PointerValues.Shift(pointer, subtract ? -k * size : k * size);
+        }
+
+        if (TermOf(amount) is { } term)
+        {
+            _symbolicOffsets = true;
+            return PointerValues.ShiftBy(pointer, term, subtract ? -size : size);
+        }
+
+        return PointerValues.Shift(pointer, PointerValue.UnknownOffset);
+    }
+
+    /// <summary>The integer local or parameter an offset is counted in (through widening conversions).</summary>
+    private ISymbol? TermOf(IOperation amount)
+    {
+        var operand = Unwrap(amount);
+        ISymbol? symbol = operand switch
+        {
+            ILocalReferenceOperation local when !_refAliases.ContainsKey(local.Local) && !local.Local.IsRef => local.Local,
+            IParameterReferenceOperation { Parameter.RefKind: RefKind.None } parameter => parameter.Parameter,
+            _ => null,
+        };
+        return symbol is not null && IsIntegerType(operand.Type) ? symbol : null;
+    }
+
+    private static bool IsIntegerType(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64
+        or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Int16 or SpecialType.System_UInt16
+        or SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
+
+    /// <summary>The variable was written: offsets counted in it no longer say where they point.</summary>
+    private void ForgetTerm(ISymbol variable, FlowState state)
+    {
+        if (!_symbolicOffsets)
+        {
+            return;
+        }
+
+        List<VarKey>? stale = null;
+        foreach (var entry in state.Vars)
+        {
+            foreach (var value in entry.Value)
+            {
+                if (value.Term is { } term && SymbolEqualityComparer.Default.Equals(term, variable))
+                {
+                    (stale ??= new List<VarKey>()).Add(entry.Key);
+                    break;
+                }
+            }
+        }
+
+        if (stale is null)
+        {
+            return;
+        }
+
+        foreach (var key in stale)
+        {
+            var values = state.Vars[key];
+            var builder = ImmutableArray.CreateBuilder<PointerValue>(values.Length);
+            foreach (var value in values)
+            {
+                builder.Add(value.Term is { } term && SymbolEqualityComparer.Default.Equals(term, variable) ? value.WithTermValue(null) : value);
+            }
+
+            state.Vars[key] = PointerValues.Union(ImmutableArray<PointerValue>.Empty, builder.MoveToImmutable());
+        }
     }
 
     private ImmutableArray<PointerValue> EvalAddressOf(IAddressOfOperation addressOf, FlowState state)
@@ -201,9 +280,7 @@ internal sealed partial class HeapDataflow
                 var pointer = Eval(children[0], state);
                 Eval(children[1], state);
                 CheckUse(pointer, reference.Syntax, state);
-                var scale = ElementSize(children[0].Type);
-                var bytes = ConstLong(children[1], state) is { } k && scale is { } size ? k * size : PointerValue.UnknownOffset;
-                return PointerValues.Shift(pointer, bytes);
+                return ShiftByOperand(pointer, children[1], ElementSize(children[0].Type), subtract: false, state);
             }
         }
 
@@ -370,6 +447,11 @@ internal sealed partial class HeapDataflow
     {
         var old = state.Read(key);
         state.Write(key, values);
+        if (key.Member is null && key.Index == VarKey.NoIndex && key.Root is { } variable)
+        {
+            ForgetTerm(variable, state);
+        }
+
         if (key.Root is { } root && _captured?.Contains(root) == true)
         {
             Escape(values, state);

@@ -48,6 +48,9 @@ internal sealed partial class HeapDataflow
     private readonly SummaryCollector? _summary;
     private bool _reporting;
 
+    /// <summary>Some pointer got a symbolic offset (p + i): writes to integer variables must then forget theirs.</summary>
+    private bool _symbolicOffsets;
+
     public HeapDataflow(ControlFlowGraph cfg, IMethodSymbol? method, DataflowContext context, DiagnosticSink? sink)
     {
         _cfg = cfg;
