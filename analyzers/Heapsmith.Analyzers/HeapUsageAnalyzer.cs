@@ -73,20 +73,31 @@ public sealed class HeapUsageAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeGraph(ControlFlowGraph cfg, IMethodSymbol? method, DataflowContext context, DiagnosticSink sink)
     {
-        var flow = new HeapDataflow(cfg, method, context, sink);
-        if (!flow.Run())
+        var bodies = new LocalBodies(context, sink);
+        var flow = new HeapDataflow(cfg, method, context, sink, bodies);
+        if (flow.Run())
         {
-            return;
+            AnalyzeBodies(cfg, flow, bodies, context);
         }
+    }
 
+    /// <summary>Every lambda and local function of a graph, nested ones too; bodies the caller ran are analysed already.</summary>
+    private static void AnalyzeBodies(ControlFlowGraph cfg, HeapDataflow flow, LocalBodies bodies, DataflowContext context)
+    {
         foreach (var localFunction in cfg.LocalFunctions)
         {
-            AnalyzeGraph(cfg.GetLocalFunctionControlFlowGraph(localFunction, context.Cancellation), localFunction, context, sink);
+            if (bodies.Get(localFunction, () => cfg.GetLocalFunctionControlFlowGraph(localFunction, context.Cancellation)) is { } analysed)
+            {
+                AnalyzeBodies(analysed.Graph, analysed.Flow, bodies, context);
+            }
         }
 
         foreach (var lambda in flow.Lambdas.ToList())
         {
-            AnalyzeGraph(cfg.GetAnonymousFunctionControlFlowGraph(lambda, context.Cancellation), lambda.Symbol, context, sink);
+            if (bodies.Get(lambda.Symbol, () => cfg.GetAnonymousFunctionControlFlowGraph(lambda, context.Cancellation)) is { } analysed)
+            {
+                AnalyzeBodies(analysed.Graph, analysed.Flow, bodies, context);
+            }
         }
     }
 

@@ -56,9 +56,21 @@ internal sealed partial class HeapDataflow
     {
         Eval(instance, state);
         var values = arguments.Select(a => Eval(a.Value, state)).ToImmutableArray();
-        var summary = method is null ? null : SummaryOf(method);
+
+        // A local function called, or a delegate that holds a known lambda invoked: its body runs here.
+        var body = _bodies is null || method is null ? null
+            : method.MethodKind == MethodKind.LocalFunction ? EffectsOf(method.OriginalDefinition)
+            : method.MethodKind == MethodKind.DelegateInvoke ? EffectsOf(BodyTargetOf(instance))
+            : null;
+        var summary = body?.Parameters ?? (method is null ? null : SummaryOf(method));
         for (var i = 0; i < arguments.Length; i++)
         {
+            if (_bodies is not null && EffectsOf(BodyTargetOf(arguments[i].Value)) is { } passed)
+            {
+                // A lambda handed to a call may run during it (List.ForEach, Parallel.For, a callback).
+                ApplyCaptures(passed, arguments[i].Value.Syntax, invoked: false, state);
+            }
+
             var parameter = arguments[i].Parameter;
             if (parameter?.RefKind is RefKind.Ref or RefKind.Out)
             {
@@ -82,16 +94,29 @@ internal sealed partial class HeapDataflow
                 continue;
             }
 
-            CheckUse(values[i], arguments[i].Value.Syntax, state);
             if (parameter is not null && (_context.Apis.TakesOwnership(parameter) || summary?.TakesParameter(parameter.Ordinal) == true))
             {
+                // The callee frees it: handing over a block that may be freed already frees it twice.
+                if (!ReportDoubleFree(values[i], call.Syntax, arguments[i].Value.Syntax, state))
+                {
+                    CheckUse(values[i], arguments[i].Value.Syntax, state);
+                }
+
                 MarkFreed(values[i], call.Syntax, state);
+                continue;
             }
-            else if (_context.UnannotatedCallsEscape || IsCollectionStore(method)
+
+            CheckUse(values[i], arguments[i].Value.Syntax, state);
+            if (_context.UnannotatedCallsEscape || IsCollectionStore(method)
                 || (parameter is not null && summary?.KeepsParameter(parameter.Ordinal) == true))
             {
                 Escape(values[i], state);
             }
+        }
+
+        if (body is not null)
+        {
+            ApplyCaptures(body, call.Syntax, invoked: true, state);
         }
 
         if (method is not null && (_context.Apis.ReturnsOwnership(method) || summary?.ReturnsOwned == true))
@@ -135,17 +160,8 @@ internal sealed partial class HeapDataflow
             return;
         }
 
-        foreach (var value in blocks)
-        {
-            var facts = state.Blocks[value.Block];
-            if (facts.MayBeFreed && facts.FreedBy is { } earlier && _reporting)
-            {
-                _sink?.Report(
-                    HeapDiagnostics.DoubleFree, call, earlier, null,
-                    DiagnosticSink.Text(pointer), DiagnosticSink.Where(earlier), facts.Origin.Allocator?.Describe() ?? facts.Origin.Source);
-                break;
-            }
-        }
+        NoteCapturedUse(values, call, isFree: true, state);
+        ReportDoubleFree(values, call, pointer, state);
 
         var interior = false;
         foreach (var value in blocks)
@@ -195,6 +211,32 @@ internal sealed partial class HeapDataflow
         MarkFreed(values, call, state);
     }
 
+    /// <summary>HEAP001 when a block the values may point to may be freed already; true when there is one.</summary>
+    private bool ReportDoubleFree(ImmutableArray<PointerValue> values, SyntaxNode call, SyntaxNode pointer, FlowState state)
+    {
+        if (values.IsDefault)
+        {
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && facts.MayBeFreed && facts.FreedBy is { } earlier)
+            {
+                if (_reporting)
+                {
+                    _sink?.Report(
+                        HeapDiagnostics.DoubleFree, call, earlier, null,
+                        DiagnosticSink.Text(pointer), DiagnosticSink.Where(earlier), facts.Origin.Allocator?.Describe() ?? facts.Origin.Source);
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>"8 bytes", "4 × 'i' bytes": how far a pointer that is not the block's start is from it;
     /// null when it is the start, or may be (an unknown offset, or a symbolic one the state knows is 0).</summary>
     private static string? InteriorOffset(PointerValue value, FlowState state)
@@ -232,6 +274,11 @@ internal sealed partial class HeapDataflow
     /// <summary>The block is gone for this method: freed here or taken by a callee.</summary>
     private static void MarkFreed(ImmutableArray<PointerValue> values, SyntaxNode by, FlowState state)
     {
+        if (values.IsDefault)
+        {
+            return;
+        }
+
         var blocks = values.Where(v => !v.IsNull && state.Blocks.ContainsKey(v.Block)).Select(v => v.Block).Distinct().ToList();
         var strong = blocks.Count == 1;
         foreach (var block in blocks)
@@ -263,6 +310,7 @@ internal sealed partial class HeapDataflow
     /// <summary>HEAP004 when a value that may point to a freed block is read, written or passed on.</summary>
     private void CheckUse(ImmutableArray<PointerValue> values, SyntaxNode at, FlowState state)
     {
+        NoteCapturedUse(values, at, isFree: false, state);
         if (values.IsDefault || !_reporting || _sink is null)
         {
             return;
@@ -304,6 +352,7 @@ internal sealed partial class HeapDataflow
         }
 
         _summary?.NoteExit(state);
+        NoteCapturedExit(state);
         foreach (var facts in state.Blocks.Values)
         {
             if (facts.Origin.NeedsFree && (facts.States & BlockStates.Live) != 0)

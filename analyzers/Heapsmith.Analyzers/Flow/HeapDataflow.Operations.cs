@@ -447,6 +447,7 @@ internal sealed partial class HeapDataflow
     {
         var old = state.Read(key);
         state.Write(key, values);
+        NoteOuterWrite(key, values, state);
         if (key.Member is null && key.Index == VarKey.NoIndex && key.Root is { } variable)
         {
             ForgetTerm(variable, state);

@@ -51,18 +51,23 @@ internal sealed partial class HeapDataflow
     /// <summary>Some pointer got a symbolic offset (p + i): writes to integer variables must then forget theirs.</summary>
     private bool _symbolicOffsets;
 
-    public HeapDataflow(ControlFlowGraph cfg, IMethodSymbol? method, DataflowContext context, DiagnosticSink? sink)
+    private readonly LocalBodies? _bodies;
+
+    public HeapDataflow(ControlFlowGraph cfg, IMethodSymbol? method, DataflowContext context, DiagnosticSink? sink, LocalBodies? bodies = null)
     {
         _cfg = cfg;
         _method = method;
         _context = context;
         _sink = sink;
+        _bodies = bodies;
         _inputs = new List<FlowState>?[cfg.Blocks.Length];
         _changed = new HashSet<FlowState>?[cfg.Blocks.Length];
         _collapsed = new bool[cfg.Blocks.Length];
         // Which variables lambdas capture costs a data-flow query: asked only when there are any.
         _captured = cfg.LocalFunctions.Length > 0 ? CapturedVariables.Of(cfg.OriginalOperation) : null;
-        _summary = sink is null ? new SummaryCollector() : null;
+        // A body (lambda, local function) also summarises itself for the caller that runs it.
+        _summary = sink is null || IsBody ? new SummaryCollector() : null;
+        _captures = IsBody ? new Dictionary<ISymbol, CaptureRecord>(SymbolEqualityComparer.Default) : null;
     }
 
     /// <summary>The lambdas met in this graph; the caller analyses their own graphs.</summary>
@@ -136,6 +141,11 @@ internal sealed partial class HeapDataflow
                 state.Write(new VarKey(parameter), PointerValues.Single(id));
                 _summary?.NoteParameter(parameter.Ordinal, id);
             }
+        }
+
+        if (_captures is not null)
+        {
+            SeedCaptures(state);
         }
 
         return state;
