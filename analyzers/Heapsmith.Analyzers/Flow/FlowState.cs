@@ -4,6 +4,7 @@
 // A state is mutated only while one basic block is transferred; the driver clones on entry.
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Heapsmith.Analyzers.Flow;
@@ -21,6 +22,9 @@ internal sealed class FlowState
         : this(new(), new(), new(SymbolEqualityComparer.Default))
     {
     }
+
+    /// <summary>Changed since its block was last transferred (the driver's worklist mark, never cloned).</summary>
+    public bool Pending { get; set; }
 
     public Dictionary<VarKey, ImmutableArray<PointerValue>> Vars { get; }
 
@@ -87,7 +91,7 @@ internal sealed class FlowState
     public FlowState Join(FlowState other)
     {
         var result = Clone();
-        var lost = new List<ImmutableArray<PointerValue>>();
+        List<ImmutableArray<PointerValue>>? lost = null;
         foreach (var entry in other.Vars)
         {
             if (!result.Vars.TryGetValue(entry.Key, out var mine))
@@ -99,6 +103,7 @@ internal sealed class FlowState
             var union = PointerValues.Union(mine, entry.Value);
             if (PointerValues.IsUnknown(union))
             {
+                lost ??= new List<ImmutableArray<PointerValue>>();
                 lost.Add(mine);
                 lost.Add(entry.Value);
             }
@@ -119,7 +124,7 @@ internal sealed class FlowState
             }
         }
 
-        foreach (var values in lost)
+        foreach (var values in lost ?? Enumerable.Empty<ImmutableArray<PointerValue>>())
         {
             foreach (var value in values)
             {

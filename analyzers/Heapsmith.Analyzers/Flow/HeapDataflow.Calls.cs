@@ -19,7 +19,7 @@ internal sealed partial class HeapDataflow
         }
 
         Eval(invocation.Instance, state);
-        var arguments = invocation.Arguments.Select(a => Eval(a.Value, state)).ToImmutableArray();
+        var arguments = EvalArguments(invocation.Arguments, state);
         switch (api.Kind)
         {
             case ApiKind.Alloc:
@@ -55,7 +55,7 @@ internal sealed partial class HeapDataflow
     private ImmutableArray<PointerValue> EvalCall(IOperation call, IMethodSymbol? method, ImmutableArray<IArgumentOperation> arguments, IOperation? instance, FlowState state)
     {
         Eval(instance, state);
-        var values = arguments.Select(a => Eval(a.Value, state)).ToImmutableArray();
+        var values = EvalArguments(arguments, state);
 
         // A local function called, or a delegate that holds a known lambda invoked: its body runs here.
         var body = _bodies is null || method is null ? null
@@ -130,6 +130,22 @@ internal sealed partial class HeapDataflow
         return default;
     }
 
+    private ImmutableArray<ImmutableArray<PointerValue>> EvalArguments(ImmutableArray<IArgumentOperation> arguments, FlowState state)
+    {
+        if (arguments.IsEmpty)
+        {
+            return ImmutableArray<ImmutableArray<PointerValue>>.Empty;
+        }
+
+        var values = new ImmutableArray<PointerValue>[arguments.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Eval(arguments[i].Value, state);
+        }
+
+        return ImmutableArray.Create(values);
+    }
+
     private MethodSummary? SummaryOf(IMethodSymbol method) =>
         method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface
             ? null
@@ -154,8 +170,13 @@ internal sealed partial class HeapDataflow
             return;
         }
 
-        var blocks = values.Where(v => !v.IsNull && state.Blocks.ContainsKey(v.Block)).ToList();
-        if (blocks.Count == 0)
+        var tracked = false;
+        foreach (var value in values)
+        {
+            tracked |= !value.IsNull && state.Blocks.ContainsKey(value.Block);
+        }
+
+        if (!tracked)
         {
             return;
         }
@@ -164,9 +185,14 @@ internal sealed partial class HeapDataflow
         ReportDoubleFree(values, call, pointer, state);
 
         var interior = false;
-        foreach (var value in blocks)
+        foreach (var value in values)
         {
-            var origin = state.Blocks[value.Block].Origin;
+            if (value.IsNull || !state.Blocks.TryGetValue(value.Block, out var facts))
+            {
+                continue;
+            }
+
+            var origin = facts.Origin;
             string? advice = null;
             var memory = origin.DescribeMemory();
             if (origin.IsUnownedMemory)
@@ -279,18 +305,28 @@ internal sealed partial class HeapDataflow
             return;
         }
 
-        var blocks = values.Where(v => !v.IsNull && state.Blocks.ContainsKey(v.Block)).Select(v => v.Block).Distinct().ToList();
-        var strong = blocks.Count == 1;
-        foreach (var block in blocks)
+        // One block: it is certainly freed (a strong update); several: each may be.
+        var first = PointerValue.NullBlock;
+        var strong = true;
+        foreach (var value in values)
         {
-            var facts = state.Blocks[block];
-            if (facts.Origin.IsUnownedMemory)
+            if (!value.IsNull && state.Blocks.ContainsKey(value.Block))
+            {
+                strong &= first == PointerValue.NullBlock || first == value.Block;
+                first = first == PointerValue.NullBlock ? value.Block : first;
+            }
+        }
+
+        foreach (var value in values)
+        {
+            if (value.IsNull || !state.Blocks.TryGetValue(value.Block, out var facts) || facts.Origin.IsUnownedMemory
+                || (facts.FreedBy == by && facts.States == (strong ? BlockStates.Freed : facts.States | BlockStates.Freed)))
             {
                 continue;
             }
 
             var states = strong ? BlockStates.Freed : facts.States | BlockStates.Freed;
-            state.Blocks[block] = new BlockFacts(facts.Origin, states, by);
+            state.Blocks[value.Block] = new BlockFacts(facts.Origin, states, by);
         }
     }
 

@@ -2,6 +2,7 @@
 // what assignments store where, and which calls allocate, free, take or borrow. Pointer
 // dereference and pointer element access have no IOperation of their own (OperationKind.None):
 // they are recognised from their syntax.
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -466,7 +467,7 @@ internal sealed partial class HeapDataflow
         // Overwriting the last reference to a live owned block leaks it.
         foreach (var previous in old)
         {
-            if (previous.IsNull || (!values.IsDefault && values.Any(v => v.Block == previous.Block))
+            if (previous.IsNull || Holds(values, previous.Block)
                 || !state.Blocks.TryGetValue(previous.Block, out var facts)
                 || !facts.Origin.NeedsFree || (facts.States & BlockStates.Live) == 0
                 || state.IsReferenced(previous.Block, null))
@@ -526,15 +527,46 @@ internal sealed partial class HeapDataflow
         }
     }
 
-    private static ImmutableArray<IOperation> ChildList(IOperation operation)
+    private static bool Holds(ImmutableArray<PointerValue> values, int block)
     {
-        var builder = ImmutableArray.CreateBuilder<IOperation>();
-        foreach (var child in operation.ChildOperations)
+        if (values.IsDefault)
         {
-            builder.Add(child);
+            return false;
         }
 
-        return builder.ToImmutable();
+        foreach (var value in values)
+        {
+            if (value.Block == block)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The children of an operation Roslyn does not model (*p, p[i]: one or two).</summary>
+    private static IOperation[] ChildList(IOperation operation)
+    {
+        var count = 0;
+        foreach (var unused in operation.ChildOperations)
+        {
+            count++;
+        }
+
+        if (count == 0)
+        {
+            return Array.Empty<IOperation>();
+        }
+
+        var children = new IOperation[count];
+        var i = 0;
+        foreach (var child in operation.ChildOperations)
+        {
+            children[i++] = child;
+        }
+
+        return children;
     }
 
     /// <summary>The name a leak message gives the block: the variable its allocation was stored in.</summary>

@@ -36,9 +36,6 @@ internal sealed partial class HeapDataflow
     private readonly DataflowContext _context;
     private readonly DiagnosticSink? _sink;
     private readonly List<FlowState>?[] _inputs;
-
-    /// <summary>Per block, the partitions changed since the block was last transferred.</summary>
-    private readonly HashSet<FlowState>?[] _changed;
     private readonly bool[] _collapsed;
     private readonly Dictionary<object, int> _siteIds = new();
     private readonly Dictionary<int, BlockOrigin> _origins = new();
@@ -61,7 +58,6 @@ internal sealed partial class HeapDataflow
         _sink = sink;
         _bodies = bodies;
         _inputs = new List<FlowState>?[cfg.Blocks.Length];
-        _changed = new HashSet<FlowState>?[cfg.Blocks.Length];
         _collapsed = new bool[cfg.Blocks.Length];
         // Which variables lambdas capture costs a data-flow query: asked only when there are any.
         _captured = cfg.LocalFunctions.Length > 0 ? CapturedVariables.Of(cfg.OriginalOperation) : null;
@@ -78,6 +74,14 @@ internal sealed partial class HeapDataflow
     {
         var budget = (_cfg.Blocks.Length * VisitBudgetPerBlock) + FixedBudget;
         var worklist = new SortedSet<int>();
+        void propagate(int target, FlowState next)
+        {
+            if (JoinInto(target, next))
+            {
+                worklist.Add(target);
+            }
+        }
+
         var entry = _cfg.Blocks[0];
         JoinInto(entry.Ordinal, InitialState());
         worklist.Add(entry.Ordinal);
@@ -91,21 +95,20 @@ internal sealed partial class HeapDataflow
 
             var ordinal = worklist.Min;
             worklist.Remove(ordinal);
-            var changed = _changed[ordinal]!;
-            foreach (var state in _inputs[ordinal]!.ToArray())
+
+            // A block may be its own successor: its partition list can change while it is transferred.
+            var partitions = _inputs[ordinal]!;
+            var pending = partitions.Count == 1 ? null : partitions.ToArray();
+            for (var i = 0; i < (pending?.Length ?? 1); i++)
             {
-                if (!changed.Remove(state))
+                var state = pending is null ? partitions[0] : pending[i];
+                if (!state.Pending)
                 {
                     continue;
                 }
 
-                Transfer(_cfg.Blocks[ordinal], state.Clone(), (target, next) =>
-                {
-                    if (JoinInto(target, next))
-                    {
-                        worklist.Add(target);
-                    }
-                });
+                state.Pending = false;
+                Transfer(_cfg.Blocks[ordinal], state.Clone(), propagate);
             }
         }
 
@@ -154,25 +157,24 @@ internal sealed partial class HeapDataflow
     private bool JoinInto(int ordinal, FlowState incoming)
     {
         WidenCounters(incoming);
-        var partitions = _inputs[ordinal] ??= new List<FlowState>();
-        var changed = _changed[ordinal] ??= new HashSet<FlowState>();
+        var partitions = _inputs[ordinal] ??= new List<FlowState>(1);
         if (_collapsed[ordinal])
         {
-            return Merge(partitions, 0, incoming, changed);
+            return Merge(partitions, 0, incoming);
         }
 
         for (var i = 0; i < partitions.Count; i++)
         {
             if (partitions[i].SameKnown(incoming))
             {
-                return Merge(partitions, i, incoming, changed);
+                return Merge(partitions, i, incoming);
             }
         }
 
         if (partitions.Count < MaxPartitions)
         {
             partitions.Add(incoming);
-            changed.Add(incoming);
+            incoming.Pending = true;
             return true;
         }
 
@@ -184,8 +186,7 @@ internal sealed partial class HeapDataflow
 
         partitions.Clear();
         partitions.Add(all);
-        changed.Clear();
-        changed.Add(all);
+        all.Pending = true;
         _collapsed[ordinal] = true;
         return true;
     }
@@ -212,12 +213,12 @@ internal sealed partial class HeapDataflow
         }
     }
 
-    private static bool Merge(List<FlowState> partitions, int index, FlowState incoming, HashSet<FlowState> changed)
+    private static bool Merge(List<FlowState> partitions, int index, FlowState incoming)
     {
         if (partitions.Count == 0)
         {
             partitions.Add(incoming);
-            changed.Add(incoming);
+            incoming.Pending = true;
             return true;
         }
 
@@ -227,9 +228,9 @@ internal sealed partial class HeapDataflow
             return false;
         }
 
-        changed.Remove(partitions[index]);
+        partitions[index].Pending = false;
         partitions[index] = joined;
-        changed.Add(joined);
+        joined.Pending = true;
         return true;
     }
 
@@ -241,9 +242,14 @@ internal sealed partial class HeapDataflow
             return;
         }
 
-        foreach (var handler in CatchHandlers(block))
+        if (CatchesOnEntry(block) is { } tryAndCatch)
         {
-            propagate(handler, state.Clone());
+            // Handlers start from the state on entry to the try: what an exception thrown by a
+            // call inside leaves behind is not a leak path (explicit throws reach them in Throw).
+            for (var i = 1; i < tryAndCatch.NestedRegions.Length; i++)
+            {
+                propagate(tryAndCatch.NestedRegions[i].FirstBlockOrdinal, state.Clone());
+            }
         }
 
         foreach (var operation in block.Operations)
@@ -464,27 +470,18 @@ internal sealed partial class HeapDataflow
         return result;
     }
 
-    private static IEnumerable<int> CatchHandlers(BasicBlock block)
+    /// <summary>The try/catch region whose try this block starts, if the innermost try around it has catches.</summary>
+    private static ControlFlowRegion? CatchesOnEntry(BasicBlock block)
     {
         for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
         {
             if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } parent)
             {
-                // Handlers start from the state on entry to the try: what an exception thrown by a
-                // call inside leaves behind is not a leak path (explicit throws reach them in Throw).
-                if (block.Ordinal != region.FirstBlockOrdinal)
-                {
-                    yield break;
-                }
-
-                for (var i = 1; i < parent.NestedRegions.Length; i++)
-                {
-                    yield return parent.NestedRegions[i].FirstBlockOrdinal;
-                }
-
-                yield break;
+                return block.Ordinal == region.FirstBlockOrdinal ? parent : null;
             }
         }
+
+        return null;
     }
 
     /// <summary>The return statement a branch to the exit comes from; null at the end of the method.</summary>
@@ -562,7 +559,7 @@ internal sealed partial class HeapDataflow
                 var values = state.Vars[key];
                 if (values.Any(v => v.Block == id))
                 {
-                    state.Vars[key] = PointerValues.Union(ImmutableArray<PointerValue>.Empty, values.Select(v => v.Block == id ? new PointerValue(old, v.Offset) : v).ToImmutableArray());
+                    state.Vars[key] = PointerValues.Union(ImmutableArray<PointerValue>.Empty, values.Select(v => v.Block == id ? new PointerValue(old, v.Offset, v.Term, v.Scale) : v).ToImmutableArray());
                 }
             }
         }
