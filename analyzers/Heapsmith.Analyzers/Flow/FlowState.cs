@@ -87,19 +87,27 @@ internal sealed class FlowState
     /// <summary>The least upper bound: values and block states united, knowledge intersected.
     /// A place unknown on one side is unknown after the join, and the blocks it held on the other
     /// side are taken as handed over (no longer followed, so never reported as leaks). A place
-    /// assigned on one side only (declared on that path) keeps its values.</summary>
+    /// assigned on one side only (declared on that path) keeps its values. Returns this very
+    /// state when <paramref name="other"/> adds nothing (the worklist tests that by reference),
+    /// so a join that changes nothing allocates nothing.</summary>
     public FlowState Join(FlowState other)
     {
-        var result = Clone();
+        FlowState? result = null;
         List<ImmutableArray<PointerValue>>? lost = null;
         foreach (var entry in other.Vars)
         {
-            if (!result.Vars.TryGetValue(entry.Key, out var mine))
+            if (!Vars.TryGetValue(entry.Key, out var mine))
             {
-                result.Vars[entry.Key] = entry.Value;
+                (result ??= Clone()).Vars[entry.Key] = entry.Value;
                 continue;
             }
 
+            if (PointerValues.SameSet(mine, entry.Value))
+            {
+                continue;
+            }
+
+            result ??= Clone();
             var union = PointerValues.Union(mine, entry.Value);
             if (PointerValues.IsUnknown(union))
             {
@@ -113,15 +121,27 @@ internal sealed class FlowState
 
         foreach (var entry in other.Blocks)
         {
-            result.Blocks[entry.Key] = result.Blocks.TryGetValue(entry.Key, out var mine) ? mine.Join(entry.Value) : entry.Value;
+            if (!Blocks.TryGetValue(entry.Key, out var mine))
+            {
+                (result ??= Clone()).Blocks[entry.Key] = entry.Value;
+            }
+            else if (mine.Join(entry.Value) is var joined && !ReferenceEquals(joined, mine))
+            {
+                (result ??= Clone()).Blocks[entry.Key] = joined;
+            }
         }
 
         foreach (var entry in Known)
         {
             if (!other.Known.TryGetValue(entry.Key, out var value) || !Equals(value, entry.Value))
             {
-                result.Known.Remove(entry.Key);
+                (result ??= Clone()).Known.Remove(entry.Key);
             }
+        }
+
+        if (result is null)
+        {
+            return this;
         }
 
         foreach (var values in lost ?? Enumerable.Empty<ImmutableArray<PointerValue>>())
@@ -136,31 +156,5 @@ internal sealed class FlowState
         }
 
         return result;
-    }
-
-    public bool SameAs(FlowState other)
-    {
-        if (Vars.Count != other.Vars.Count || Blocks.Count != other.Blocks.Count || !SameKnown(other))
-        {
-            return false;
-        }
-
-        foreach (var entry in Vars)
-        {
-            if (!other.Vars.TryGetValue(entry.Key, out var values) || !PointerValues.SameSet(values, entry.Value))
-            {
-                return false;
-            }
-        }
-
-        foreach (var entry in Blocks)
-        {
-            if (!other.Blocks.TryGetValue(entry.Key, out var facts) || !facts.Equals(entry.Value))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -1,6 +1,7 @@
 // Calls: allocating, freeing and reallocating members of heaps and other allocators, arena
 // release, and ordinary calls (whose pointer arguments are borrowed unless the parameter is
 // [OwnershipTakes] or the callee's inferred summary takes it). Also the checks these imply.
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -130,11 +131,11 @@ internal sealed partial class HeapDataflow
         return default;
     }
 
-    private ImmutableArray<ImmutableArray<PointerValue>> EvalArguments(ImmutableArray<IArgumentOperation> arguments, FlowState state)
+    private ImmutableArray<PointerValue>[] EvalArguments(ImmutableArray<IArgumentOperation> arguments, FlowState state)
     {
         if (arguments.IsEmpty)
         {
-            return ImmutableArray<ImmutableArray<PointerValue>>.Empty;
+            return Array.Empty<ImmutableArray<PointerValue>>();
         }
 
         var values = new ImmutableArray<PointerValue>[arguments.Length];
@@ -143,7 +144,7 @@ internal sealed partial class HeapDataflow
             values[i] = Eval(arguments[i].Value, state);
         }
 
-        return ImmutableArray.Create(values);
+        return values;
     }
 
     private MethodSummary? SummaryOf(IMethodSymbol method) =>

@@ -223,7 +223,7 @@ internal sealed partial class HeapDataflow
         }
 
         var joined = partitions[index].Join(incoming);
-        if (joined.SameAs(partitions[index]))
+        if (ReferenceEquals(joined, partitions[index]))
         {
             return false;
         }
@@ -269,7 +269,8 @@ internal sealed partial class HeapDataflow
         var jumpWhen = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
         if (known != !jumpWhen)
         {
-            var taken = state.Clone();
+            // The state is needed again for the other branch only when that one can be taken too.
+            var taken = known == jumpWhen ? state : state.Clone();
             if (Refine(condition, jumpWhen, taken))
             {
                 Follow(block, block.ConditionalSuccessor, taken, propagate);
@@ -278,7 +279,7 @@ internal sealed partial class HeapDataflow
 
         if (known != jumpWhen)
         {
-            var notTaken = state.Clone();
+            var notTaken = state;
             if (Refine(condition, !jumpWhen, notTaken))
             {
                 Follow(block, block.FallThroughSuccessor, notTaken, propagate);
@@ -451,7 +452,7 @@ internal sealed partial class HeapDataflow
                 else
                 {
                     var joined = existing.Join(next);
-                    if (!joined.SameAs(existing))
+                    if (!ReferenceEquals(joined, existing))
                     {
                         inputs[target] = joined;
                         worklist.Add(target);

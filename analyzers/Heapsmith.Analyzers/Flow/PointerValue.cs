@@ -97,7 +97,13 @@ internal static class PointerValues
             return UnknownOnly;
         }
 
-        var builder = a.ToBuilder();
+        if (SameSet(a, b) || b.IsEmpty)
+        {
+            return a;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<PointerValue>(a.Length + b.Length);
+        builder.AddRange(a);
         foreach (var value in b)
         {
             if (!builder.Contains(value))
@@ -106,7 +112,7 @@ internal static class PointerValues
             }
         }
 
-        return builder.Count > MaxValues ? UnknownOnly : builder.ToImmutable();
+        return builder.Count > MaxValues ? UnknownOnly : builder.Count == builder.Capacity ? builder.MoveToImmutable() : builder.ToImmutable();
     }
 
     public static bool IsUnknown(ImmutableArray<PointerValue> values) => values.IsDefault || (values.Length == 1 && values[0].IsUnknown);
