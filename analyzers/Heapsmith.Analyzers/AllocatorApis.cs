@@ -43,7 +43,7 @@ internal readonly struct ApiCall
 
 internal sealed class AllocatorApis
 {
-    /// <summary>Member names that make a method worth analysing (the cheap syntactic pre-check).</summary>
+    /// <summary>The allocating and freeing member names of heaps, NativeMemory and Marshal.</summary>
     public static readonly HashSet<string> InterestingNames = new()
     {
         "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "AlignedRealloc", "AlignedFree", "Free",

@@ -1,7 +1,8 @@
 // HEAP001–HEAP004: runs one HeapDataflow per method body (and per local function and lambda in
-// it) and reports what it found. Generated code is skipped; a method is analysed only if its
-// syntax touches an allocator or unsafe code (cheap pre-check); nothing is kept across
-// compilations. An unexpected shape degrades to no report: the analyzer never throws.
+// it) and reports what it found. Generated code is skipped; a method is analysed only if one of
+// its calls can allocate, free or hand over a block (MethodFilter, before any graph is built);
+// nothing is kept across compilations. An unexpected shape degrades to no report: the analyzer
+// never throws.
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -56,7 +57,8 @@ public sealed class HeapUsageAnalyzer : DiagnosticAnalyzer
 
             foreach (var root in context.OperationBlocks)
             {
-                if (root is IMethodBodyBaseOperation or IBlockOperation && MightTouchMemory(root.Syntax))
+                if (root is IMethodBodyBaseOperation or IBlockOperation
+                    && MethodFilter.IsWorthAnalysing(root, apis, m => summaries.Get(m, context.CancellationToken)))
                 {
                     var escape = context.Options.AnalyzerConfigOptionsProvider.GetOptions(root.Syntax.SyntaxTree)
                         .TryGetValue(UnannotatedCallsOption, out var value) && string.Equals(value?.Trim(), "escape", StringComparison.OrdinalIgnoreCase);
@@ -104,28 +106,5 @@ public sealed class HeapUsageAnalyzer : DiagnosticAnalyzer
                 AnalyzeBodies(analysed.Graph, analysed.Flow, bodies, context);
             }
         }
-    }
-
-    /// <summary>The cheap pre-check: allocator names, unsafe code, stackalloc.</summary>
-    private static bool MightTouchMemory(SyntaxNode body)
-    {
-        for (var node = body; node is not null; node = node.Parent)
-        {
-            if (node is MemberDeclarationSyntax member && member.Modifiers.Any(SyntaxKind.UnsafeKeyword))
-            {
-                return true;
-            }
-        }
-
-        foreach (var token in body.DescendantTokens())
-        {
-            if (token.IsKind(SyntaxKind.UnsafeKeyword) || token.IsKind(SyntaxKind.StackAllocKeyword)
-                || (token.IsKind(SyntaxKind.IdentifierToken) && AllocatorApis.InterestingNames.Contains(token.ValueText)))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
