@@ -11,30 +11,98 @@ namespace Heapsmith.Analyzers.Flow;
 
 internal sealed class FlowState
 {
-    private FlowState(Dictionary<VarKey, ImmutableArray<PointerValue>> vars, Dictionary<int, BlockFacts> blocks, Dictionary<ISymbol, object> known)
+    // Copy on write: a clone shares its parent's dictionaries until one of them writes (most
+    // basic blocks change one of the three, if any), which is what keeps a transfer cheap.
+    private Dictionary<VarKey, ImmutableArray<PointerValue>> _vars;
+    private Dictionary<int, BlockFacts> _blocks;
+    private Dictionary<ISymbol, object> _known;
+    private bool _ownsVars;
+    private bool _ownsBlocks;
+    private bool _ownsKnown;
+
+    private FlowState(Dictionary<VarKey, ImmutableArray<PointerValue>> vars, Dictionary<int, BlockFacts> blocks, Dictionary<ISymbol, object> known, bool owns)
     {
-        Vars = vars;
-        Blocks = blocks;
-        Known = known;
+        _vars = vars;
+        _blocks = blocks;
+        _known = known;
+        _ownsVars = _ownsBlocks = _ownsKnown = owns;
     }
 
     public FlowState()
-        : this(new(), new(), new(SymbolEqualityComparer.Default))
+        : this(new(), new(), new(SymbolEqualityComparer.Default), owns: true)
     {
     }
 
     /// <summary>Changed since its block was last transferred (the driver's worklist mark, never cloned).</summary>
     public bool Pending { get; set; }
 
-    public Dictionary<VarKey, ImmutableArray<PointerValue>> Vars { get; }
+    public ReadOnlyMap<VarKey, ImmutableArray<PointerValue>> Vars => new(_vars);
 
-    public Dictionary<int, BlockFacts> Blocks { get; }
+    public ReadOnlyMap<int, BlockFacts> Blocks => new(_blocks);
 
     /// <summary>Compile-time-like values of bool and integer locals on the paths of this state.</summary>
-    public Dictionary<ISymbol, object> Known { get; }
+    public ReadOnlyMap<ISymbol, object> Known => new(_known);
 
-    public FlowState Clone() =>
-        new(new(Vars), new(Blocks), new(Known, SymbolEqualityComparer.Default));
+    public FlowState Clone()
+    {
+        _ownsVars = _ownsBlocks = _ownsKnown = false;
+        return new(_vars, _blocks, _known, owns: false);
+    }
+
+    public void SetVar(VarKey key, ImmutableArray<PointerValue> values) => OwnVars()[key] = values;
+
+    public void RemoveVar(VarKey key)
+    {
+        if (_vars.ContainsKey(key))
+        {
+            OwnVars().Remove(key);
+        }
+    }
+
+    public void SetBlock(int block, BlockFacts facts) => OwnBlocks()[block] = facts;
+
+    public void SetKnown(ISymbol variable, object value) => OwnKnown()[variable] = value;
+
+    public void RemoveKnown(ISymbol variable)
+    {
+        if (_known.ContainsKey(variable))
+        {
+            OwnKnown().Remove(variable);
+        }
+    }
+
+    private Dictionary<VarKey, ImmutableArray<PointerValue>> OwnVars()
+    {
+        if (!_ownsVars)
+        {
+            _vars = new(_vars);
+            _ownsVars = true;
+        }
+
+        return _vars;
+    }
+
+    private Dictionary<int, BlockFacts> OwnBlocks()
+    {
+        if (!_ownsBlocks)
+        {
+            _blocks = new(_blocks);
+            _ownsBlocks = true;
+        }
+
+        return _blocks;
+    }
+
+    private Dictionary<ISymbol, object> OwnKnown()
+    {
+        if (!_ownsKnown)
+        {
+            _known = new(_known, SymbolEqualityComparer.Default);
+            _ownsKnown = true;
+        }
+
+        return _known;
+    }
 
     /// <summary>The values of a place; default when never assigned or unknown.</summary>
     public ImmutableArray<PointerValue> Read(VarKey key) =>
@@ -42,7 +110,7 @@ internal sealed class FlowState
 
     /// <summary>Assigns a place; default (an untracked value) is remembered as unknown.</summary>
     public void Write(VarKey key, ImmutableArray<PointerValue> values) =>
-        Vars[key] = values.IsDefault ? PointerValues.UnknownOnly : values;
+        SetVar(key, values.IsDefault ? PointerValues.UnknownOnly : values);
 
     /// <summary>Is the block held by any place other than <paramref name="except"/> (flow captures do not count)?</summary>
     public bool IsReferenced(int block, VarKey? except)
@@ -98,7 +166,7 @@ internal sealed class FlowState
         {
             if (!Vars.TryGetValue(entry.Key, out var mine))
             {
-                (result ??= Clone()).Vars[entry.Key] = entry.Value;
+                (result ??= Clone()).SetVar(entry.Key, entry.Value);
                 continue;
             }
 
@@ -116,18 +184,18 @@ internal sealed class FlowState
                 lost.Add(entry.Value);
             }
 
-            result.Vars[entry.Key] = union;
+            result.SetVar(entry.Key, union);
         }
 
         foreach (var entry in other.Blocks)
         {
             if (!Blocks.TryGetValue(entry.Key, out var mine))
             {
-                (result ??= Clone()).Blocks[entry.Key] = entry.Value;
+                (result ??= Clone()).SetBlock(entry.Key, entry.Value);
             }
             else if (mine.Join(entry.Value) is var joined && !ReferenceEquals(joined, mine))
             {
-                (result ??= Clone()).Blocks[entry.Key] = joined;
+                (result ??= Clone()).SetBlock(entry.Key, joined);
             }
         }
 
@@ -135,7 +203,7 @@ internal sealed class FlowState
         {
             if (!other.Known.TryGetValue(entry.Key, out var value) || !Equals(value, entry.Value))
             {
-                (result ??= Clone()).Known.Remove(entry.Key);
+                (result ??= Clone()).RemoveKnown(entry.Key);
             }
         }
 
@@ -150,11 +218,38 @@ internal sealed class FlowState
             {
                 if (value.IsBlock && result.Blocks.TryGetValue(value.Block, out var facts) && (facts.States & BlockStates.Live) != 0)
                 {
-                    result.Blocks[value.Block] = facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null);
+                    result.SetBlock(value.Block, facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null));
                 }
             }
         }
 
         return result;
     }
+}
+
+/// <summary>A dictionary seen without the means to change it (FlowState's maps are copied on write).</summary>
+internal readonly struct ReadOnlyMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValue>>
+    where TKey : notnull
+{
+    private readonly Dictionary<TKey, TValue> _map;
+
+    public ReadOnlyMap(Dictionary<TKey, TValue> map) => _map = map;
+
+    public int Count => _map.Count;
+
+    public Dictionary<TKey, TValue>.KeyCollection Keys => _map.Keys;
+
+    public Dictionary<TKey, TValue>.ValueCollection Values => _map.Values;
+
+    public TValue this[TKey key] => _map[key];
+
+    public bool TryGetValue(TKey key, out TValue value) => _map.TryGetValue(key, out value!);
+
+    public bool ContainsKey(TKey key) => _map.ContainsKey(key);
+
+    public Dictionary<TKey, TValue>.Enumerator GetEnumerator() => _map.GetEnumerator();
+
+    IEnumerator<KeyValuePair<TKey, TValue>> IEnumerable<KeyValuePair<TKey, TValue>>.GetEnumerator() => _map.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _map.GetEnumerator();
 }

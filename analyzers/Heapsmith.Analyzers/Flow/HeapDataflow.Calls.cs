@@ -82,7 +82,7 @@ internal sealed partial class HeapDataflow
                     state.Write(place, default);
                     if (place.Root is { } root && place.Member is null)
                     {
-                        state.Known.Remove(root);
+                        state.RemoveKnown(root);
                         ForgetTerm(root, state);
                     }
                 }
@@ -123,8 +123,8 @@ internal sealed partial class HeapDataflow
         if (method is not null && (_context.Apis.ReturnsOwnership(method) || summary?.ReturnsOwned == true))
         {
             var allocator = summary?.ReturnAllocator;
-            var id = NewBlock(state, call, () => new BlockOrigin(
-                allocator is null ? OriginKind.Returned : OriginKind.Allocated, call.Syntax, method.Name, Holder(call.Syntax), allocator), BlockStates.Live);
+            var id = NewBlock(state, KnownSite(call) ?? NewSite(call, new BlockOrigin(
+                allocator is null ? OriginKind.Returned : OriginKind.Allocated, call.Syntax, method.Name, Holder(call.Syntax), allocator)), BlockStates.Live);
             return PointerValues.Single(id);
         }
 
@@ -159,7 +159,7 @@ internal sealed partial class HeapDataflow
 
     private ImmutableArray<PointerValue> Allocate(IInvocationOperation invocation, ApiCall api, FlowState state)
     {
-        var id = NewBlock(state, invocation, () => new BlockOrigin(OriginKind.Allocated, invocation.Syntax, api.Name, Holder(invocation.Syntax), api.Allocator), BlockStates.Live);
+        var id = NewBlock(state, KnownSite(invocation) ?? NewSite(invocation, new BlockOrigin(OriginKind.Allocated, invocation.Syntax, api.Name, Holder(invocation.Syntax), api.Allocator)), BlockStates.Live);
         return PointerValues.Single(id);
     }
 
@@ -327,7 +327,7 @@ internal sealed partial class HeapDataflow
             }
 
             var states = strong ? BlockStates.Freed : facts.States | BlockStates.Freed;
-            state.Blocks[value.Block] = new BlockFacts(facts.Origin, states, by);
+            state.SetBlock(value.Block, new BlockFacts(facts.Origin, states, by));
         }
     }
 
@@ -339,7 +339,7 @@ internal sealed partial class HeapDataflow
             if (allocator?.Kind == AllocatorKind.Arena && allocator.Matches(arena)
                 && (allocator.ArenaInstance is null) == (arena.ArenaInstance is null))
             {
-                state.Blocks[entry.Key] = new BlockFacts(entry.Value.Origin, BlockStates.Released, by);
+                state.SetBlock(entry.Key, new BlockFacts(entry.Value.Origin, BlockStates.Released, by));
             }
         }
     }
@@ -375,7 +375,7 @@ internal sealed partial class HeapDataflow
         {
             if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && (facts.States & BlockStates.Live) != 0)
             {
-                state.Blocks[value.Block] = facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null);
+                state.SetBlock(value.Block, facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null));
             }
         }
     }

@@ -91,7 +91,7 @@ internal sealed partial class HeapDataflow
             }
 
             var variable = symbol;
-            var id = NewBlock(state, variable, () => new BlockOrigin(OriginKind.Captured, operation.Syntax, "captured '" + variable.Name + "'", variable.Name), BlockStates.Live);
+            var id = NewBlock(state, KnownSite(variable) ?? NewSite(variable, new BlockOrigin(OriginKind.Captured, operation.Syntax, "captured '" + variable.Name + "'", variable.Name)), BlockStates.Live);
             _captures[variable] = new CaptureRecord { Block = id };
             state.Write(new VarKey(variable), PointerValues.Single(id));
         }
@@ -264,7 +264,7 @@ internal sealed partial class HeapDataflow
                 // What the variable holds after the body is the body's business: the caller lets go.
                 Escape(values, state);
                 state.Write(key, default);
-                state.Known.Remove(capture.Variable);
+                state.RemoveKnown(capture.Variable);
                 ForgetTerm(capture.Variable, state);
             }
         }

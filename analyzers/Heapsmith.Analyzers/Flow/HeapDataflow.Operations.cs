@@ -136,7 +136,7 @@ internal sealed partial class HeapDataflow
         if (increment.Target is ILocalReferenceOperation local && IsConstTracked(local.Type)
             && state.Known.TryGetValue(local.Local, out var value) && value is long number)
         {
-            state.Known[local.Local] = number + sign;
+            state.SetKnown(local.Local, number + sign);
             ForgetTerm(local.Local, state);
             return default;
         }
@@ -145,7 +145,7 @@ internal sealed partial class HeapDataflow
         {
             if (increment.Target is ILocalReferenceOperation other)
             {
-                state.Known.Remove(other.Local);
+                state.RemoveKnown(other.Local);
                 ForgetTerm(other.Local, state);
             }
             else if (increment.Target is IParameterReferenceOperation parameter)
@@ -259,7 +259,7 @@ internal sealed partial class HeapDataflow
                 builder.Add(value.Term is { } term && SymbolEqualityComparer.Default.Equals(term, variable) ? value.WithTermValue(null) : value);
             }
 
-            state.Vars[key] = PointerValues.Union(ImmutableArray<PointerValue>.Empty, builder.MoveToImmutable());
+            state.SetVar(key, PointerValues.Union(ImmutableArray<PointerValue>.Empty, builder.MoveToImmutable()));
         }
     }
 
@@ -268,7 +268,7 @@ internal sealed partial class HeapDataflow
         var reference = addressOf.Reference;
         if (KeyOfPlace(reference, state) is { } place)
         {
-            var id = NewBlock(state, addressOf, () => new BlockOrigin(OriginKind.AddressOf, addressOf.Syntax, "&" + place.Describe(), Holder(addressOf.Syntax), addressTarget: place), BlockStates.Live);
+            var id = NewBlock(state, KnownSite(addressOf) ?? NewSite(addressOf, new BlockOrigin(OriginKind.AddressOf, addressOf.Syntax, "&" + place.Describe(), Holder(addressOf.Syntax), addressTarget: place)), BlockStates.Live);
             return PointerValues.Single(id);
         }
 
@@ -308,7 +308,7 @@ internal sealed partial class HeapDataflow
                     Eval(child, state);
                 }
 
-                var id = NewBlock(state, operation, () => new BlockOrigin(OriginKind.Stack, operation.Syntax, "stackalloc", Holder(operation.Syntax)), BlockStates.Live);
+                var id = NewBlock(state, KnownSite(operation) ?? NewSite(operation, new BlockOrigin(OriginKind.Stack, operation.Syntax, "stackalloc", Holder(operation.Syntax))), BlockStates.Live);
                 return PointerValues.Single(id);
             case SyntaxKind.PointerIndirectionExpression:
             case SyntaxKind.PointerMemberAccessExpression:
@@ -363,7 +363,7 @@ internal sealed partial class HeapDataflow
             case ILocalReferenceOperation local:
                 if (local.Local.IsFixed && value is not null)
                 {
-                    var id = NewBlock(state, target, () => new BlockOrigin(OriginKind.Fixed, at, "fixed", local.Local.Name), BlockStates.Live);
+                    var id = NewBlock(state, KnownSite(target) ?? NewSite(target, new BlockOrigin(OriginKind.Fixed, at, "fixed", local.Local.Name)), BlockStates.Live);
                     values = PointerValues.Single(id);
                 }
 
@@ -476,7 +476,7 @@ internal sealed partial class HeapDataflow
             }
 
             ReportLeak(facts.Origin, "the assignment to '" + key.Describe() + "' at line " + DiagnosticSink.LineOf(at), at);
-            state.Blocks[previous.Block] = facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null);
+            state.SetBlock(previous.Block, facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null));
         }
     }
 

@@ -74,13 +74,13 @@ internal sealed partial class HeapDataflow
     {
         var budget = (_cfg.Blocks.Length * VisitBudgetPerBlock) + FixedBudget;
         var worklist = new SortedSet<int>();
-        void propagate(int target, FlowState next)
+        Action<int, FlowState> propagate = (target, next) =>
         {
             if (JoinInto(target, next))
             {
                 worklist.Add(target);
             }
-        }
+        };
 
         var entry = _cfg.Blocks[0];
         JoinInto(entry.Ordinal, InitialState());
@@ -140,7 +140,7 @@ internal sealed partial class HeapDataflow
                 && parameter.DeclaringSyntaxReferences.Length > 0)
             {
                 var site = parameter.DeclaringSyntaxReferences[0].GetSyntax(_context.Cancellation);
-                var id = NewBlock(state, parameter, () => new BlockOrigin(OriginKind.Parameter, site, "parameter '" + parameter.Name + "'", parameter.Name), BlockStates.Live);
+                var id = NewBlock(state, KnownSite(parameter) ?? NewSite(parameter, new BlockOrigin(OriginKind.Parameter, site, "parameter '" + parameter.Name + "'", parameter.Name)), BlockStates.Live);
                 state.Write(new VarKey(parameter), PointerValues.Single(id));
                 _summary?.NoteParameter(parameter.Ordinal, id);
             }
@@ -208,7 +208,7 @@ internal sealed partial class HeapDataflow
         {
             foreach (var symbol in forget)
             {
-                state.Known.Remove(symbol);
+                state.RemoveKnown(symbol);
             }
         }
     }
@@ -378,13 +378,13 @@ internal sealed partial class HeapDataflow
         {
             foreach (var local in region.Locals)
             {
-                state.Known.Remove(local);
-                state.Vars.Remove(new VarKey(local));
+                state.RemoveKnown(local);
+                state.RemoveVar(new VarKey(local));
             }
 
             foreach (var capture in region.CaptureIds)
             {
-                state.Vars.Remove(new VarKey(capture));
+                state.RemoveVar(new VarKey(capture));
             }
         }
     }
@@ -535,38 +535,52 @@ internal sealed partial class HeapDataflow
     private static SyntaxNode? LastSyntax(BasicBlock block) =>
         block.BranchValue?.Syntax ?? (block.Operations.Length > 0 ? block.Operations[block.Operations.Length - 1].Syntax : null);
 
-    private int NewBlock(FlowState state, object site, Func<BlockOrigin> origin, BlockStates states)
-    {
-        if (!_siteIds.TryGetValue(site, out var id))
-        {
-            id = _siteIds.Count;
-            _siteIds[site] = id;
-        }
+    /// <summary>The block id of a site (an allocating call, a stackalloc, a parameter) seen before.</summary>
+    private int? KnownSite(object site) => _siteIds.TryGetValue(site, out var id) ? id : null;
 
-        if (!_origins.TryGetValue(id, out var known))
-        {
-            known = origin();
-            _origins[id] = known;
-        }
+    /// <summary>A site seen for the first time: its id, and where its blocks come from (built only then).</summary>
+    private int NewSite(object site, BlockOrigin origin)
+    {
+        var id = _siteIds.Count;
+        _siteIds[site] = id;
+        _origins[id] = origin;
+        return id;
+    }
+
+    /// <summary>A fresh block of site <paramref name="id"/> in <paramref name="states"/>.</summary>
+    private int NewBlock(FlowState state, int id, BlockStates states)
+    {
+        var known = _origins[id];
 
         // The same site ran again while its previous block is still held (a loop): the older
         // blocks of the site are kept apart under one id so the new one gets exact states.
         if (state.Blocks.TryGetValue(id, out var previous) && state.IsReferenced(id, null))
         {
             var old = id | OldGeneration;
-            state.Blocks[old] = state.Blocks.TryGetValue(old, out var older) ? older.Join(previous) : previous;
+            state.SetBlock(old, state.Blocks.TryGetValue(old, out var older) ? older.Join(previous) : previous);
             foreach (var key in new List<VarKey>(state.Vars.Keys))
             {
-                var values = state.Vars[key];
-                if (values.Any(v => v.Block == id))
+                if (Holds(state.Vars[key], id))
                 {
-                    state.Vars[key] = PointerValues.Union(ImmutableArray<PointerValue>.Empty, values.Select(v => v.Block == id ? new PointerValue(old, v.Offset, v.Term, v.Scale) : v).ToImmutableArray());
+                    state.SetVar(key, Renamed(state.Vars[key], id, old));
                 }
             }
         }
 
-        state.Blocks[id] = new BlockFacts(known, states, null);
+        state.SetBlock(id, new BlockFacts(known, states, null));
         return id;
+    }
+
+    /// <summary>The values with block <paramref name="from"/> read as block <paramref name="to"/>.</summary>
+    private static ImmutableArray<PointerValue> Renamed(ImmutableArray<PointerValue> values, int from, int to)
+    {
+        var builder = ImmutableArray.CreateBuilder<PointerValue>(values.Length);
+        foreach (var value in values)
+        {
+            builder.Add(value.Block == from ? new PointerValue(to, value.Offset, value.Term, value.Scale) : value);
+        }
+
+        return PointerValues.Union(ImmutableArray<PointerValue>.Empty, builder.MoveToImmutable());
     }
 
     private static ImmutableArray<PointerValue> OwnedOnly(ImmutableArray<PointerValue> values, FlowState state) =>
