@@ -9,7 +9,6 @@
 //   freed already and that the body uses or frees is HEAP004 or HEAP001. Creating a lambda is not
 //   a use (the variable, not its value, is captured); a lambda stored or returned runs at a time
 //   this analysis does not know, and is not followed.
-using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
