@@ -29,9 +29,10 @@ internal sealed class DiagnosticSink
             return;
         }
 
-        Location[]? additional = related is null ? null
-            : also is null ? new[] { related.GetLocation() }
-            : new[] { related.GetLocation(), also.GetLocation() };
+        // An ImmutableArray is taken as it is; an array would be copied through IEnumerable.
+        IEnumerable<Location>? additional = related is null ? null
+            : also is null ? ImmutableArray.Create(related.GetLocation())
+            : ImmutableArray.Create(related.GetLocation(), also.GetLocation());
         Diagnostics.Add(Diagnostic.Create(descriptor, at.GetLocation(), additional, properties, args));
     }
 
