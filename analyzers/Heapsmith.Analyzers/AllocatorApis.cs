@@ -43,12 +43,15 @@ internal readonly struct ApiCall
 
 internal sealed class AllocatorApis
 {
-    /// <summary>Member names that make a method worth analysing (the cheap syntactic pre-check).</summary>
+    /// <summary>The allocating and freeing member names of heaps, NativeMemory and Marshal.</summary>
     public static readonly HashSet<string> InterestingNames = new()
     {
         "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "AlignedRealloc", "AlignedFree", "Free",
         "AllocHGlobal", "ReAllocHGlobal", "FreeHGlobal", "AllocCoTaskMem", "ReAllocCoTaskMem", "FreeCoTaskMem",
     };
+
+    /// <summary>Every member name Classify gives a meaning to.</summary>
+    private static readonly HashSet<string> ClassifiedNames = new(InterestingNames) { "Dispose", "Owns", "UsableSize" };
 
     private readonly INamedTypeSymbol? _heapConfig;
     private readonly INamedTypeSymbol? _returns;
@@ -73,18 +76,20 @@ internal sealed class AllocatorApis
             return false;
         }
 
-        return _heapTypes.GetOrAdd(named.OriginalDefinition, t =>
+        var definition = named.OriginalDefinition;
+        if (_heapTypes.TryGetValue(definition, out var known))
         {
-            foreach (var attribute in t.GetAttributes())
-            {
-                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _heapConfig))
-                {
-                    return true;
-                }
-            }
+            return known;
+        }
 
-            return false;
-        });
+        var isHeap = false;
+        foreach (var attribute in definition.GetAttributes())
+        {
+            isHeap |= SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _heapConfig);
+        }
+
+        _heapTypes.TryAdd(definition, isHeap);
+        return isHeap;
     }
 
     public bool ReturnsOwnership(IMethodSymbol method)
@@ -104,7 +109,9 @@ internal sealed class AllocatorApis
     {
         var method = invocation.TargetMethod;
         var type = method.ContainingType;
-        if (type is null)
+
+        // Most calls are none of ours: their name says so before any symbol is compared.
+        if (type is null || !ClassifiedNames.Contains(method.Name))
         {
             return default;
         }

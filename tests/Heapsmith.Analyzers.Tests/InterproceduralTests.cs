@@ -94,9 +94,9 @@ public sealed class InterproceduralTests
             {
                 byte* p = Create();
                 {|#2:Destroy(p)|};
-                Destroy({|#1:p|});
+                {|#1:Destroy(p)|};
             }
-        """), Diagnostic("HEAP003", 0), Diagnostic("HEAP004", 1, 2));
+        """), Diagnostic("HEAP003", 0), Diagnostic("HEAP001", 1, 2));
 
     [Fact]
     public Task HelperReturnsTheHeapItAllocatesFrom() => VerifyAsync(InClass("""

@@ -1,6 +1,8 @@
 // The analyzer must never throw (AD0001): it runs here over many broken variants of heap-using
 // code (spans cut out, tokens inserted, files truncated), deterministically seeded, with failures
-// surfaced instead of swallowed.
+// surfaced instead of swallowed. The seeds cover every concept: aliases, regions, arenas,
+// annotations, lambdas and local functions run where they are called (recursion included),
+// delegate locals and method groups, and interior pointers with symbolic offsets.
 using System;
 using System.Collections.Generic;
 using System.Text;
@@ -11,7 +13,7 @@ namespace Heapsmith.Analyzers.Tests;
 
 public sealed class RobustnessTests
 {
-    private const int Variants = 120;
+    private const int Variants = 180;
 
     private static readonly string[] Seeds =
     {
@@ -58,6 +60,41 @@ public sealed class RobustnessTests
             }
         }
         """,
+        """
+        unsafe class E
+        {
+            Action _f;
+            static void Each(int[] xs, Action<int> a) { foreach (var x in xs) a(x); }
+            void M(int i, long n, int[] xs, bool c)
+            {
+                byte* p = (byte*)H.Alloc(64);
+                int* q = (int*)p + i;
+                q -= i;
+                byte* r = p + n;
+                r = &r[-n];
+                Action a = () => *p = 1;
+                Action b = c ? a : null;
+                Func<int, int> twice = k => Twice(k);
+                void Release() { H.Free(p); p = null; }
+                int Twice(int k) => k <= 0 ? Recurse(k) : Twice(k - 1);
+                int Recurse(int k) => Twice(k + 1) + p[0];
+                void Chain(byte* x) { if (x != null) Release(); Each(xs, v => x[v] = 0); }
+                a();
+                a.Invoke();
+                twice(2);
+                b?.Invoke();
+                Each(xs, v => p[v] = (byte)v);
+                Action g = Release;
+                Chain(p);
+                g();
+                _f = () => H.Free(q);
+                ((Action)(() => H.Free(r)))();
+                H.Free(p + i);
+                H.Free(&p[1]);
+                H.Free(q);
+            }
+        }
+        """,
     };
 
     private static readonly string[] Tokens =
@@ -66,6 +103,7 @@ public sealed class RobustnessTests
         "catch {", "=>", "ref", "out", "null", "fixed (", "return", "throw", "?", ":", "??", "p->", "[", "]", "using",
         "await", "yield return", "unsafe", "delegate", "=", "==", "!", "switch", "case 1:", "default:", "while (true)",
         "do", "break;", "continue;", "lock (this)", "H.Alloc(", "a.Dispose()", "*pp", "&p", "new", "int", "byte*",
+        "() =>", "x =>", "a();", "Local();", "void Local() {", "static", "+ i", "- n", "&p[i]", "p + 8", "q -= i;", "Action", "Invoke()",
     };
 
     [Fact]

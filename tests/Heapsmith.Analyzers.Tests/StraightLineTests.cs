@@ -145,6 +145,36 @@ public sealed class StraightLineTests
         """);
 
     [Fact]
+    public Task MembersMarkedGeneratedCodeAreNotAnalysed() => VerifyAsync("""
+        unsafe class Partly
+        {
+            [System.CodeDom.Compiler.GeneratedCode("tool", "1.0")]
+            void Generated()
+            {
+                void* p = H.Alloc(16);
+                H.Free(p);
+                H.Free(p);
+            }
+
+            void Written()
+            {
+                void* p = H.Alloc(16);
+                {|#1:H.Free(p)|};
+                {|#0:H.Free(p)|};
+            }
+        }
+
+        [System.CodeDom.Compiler.GeneratedCode("tool", "1.0")]
+        unsafe class WhollyGenerated
+        {
+            void M()
+            {
+                void* p = H.Alloc(16);
+            }
+        }
+        """, Diagnostic("HEAP001", 0, 1));
+
+    [Fact]
     public Task SizedFreeAndTypedAllocAreRecognised() => VerifyAsync(InClass("""
             void M()
             {

@@ -47,8 +47,13 @@ internal sealed class BlockFacts : IEquatable<BlockFacts>
 
     public BlockFacts With(BlockStates states, SyntaxNode? freedBy) => new(Origin, states, freedBy ?? FreedBy);
 
-    public BlockFacts Join(BlockFacts other) =>
-        other.States == States && other.FreedBy == FreedBy ? this : new(Origin, States | other.States, FreedBy ?? other.FreedBy);
+    /// <summary>The union; this very instance when <paramref name="other"/> adds nothing (joins test that by reference).</summary>
+    public BlockFacts Join(BlockFacts other)
+    {
+        var states = States | other.States;
+        var freedBy = FreedBy ?? other.FreedBy;
+        return states == States && freedBy == FreedBy ? this : new(Origin, states, freedBy);
+    }
 
     public bool Equals(BlockFacts? other) =>
         other is not null && ReferenceEquals(Origin, other.Origin) && States == other.States && FreedBy == other.FreedBy;

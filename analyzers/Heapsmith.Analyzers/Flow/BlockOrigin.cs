@@ -16,6 +16,9 @@ internal enum OriginKind
     /// <summary>A pointer parameter: borrowed, the caller owns it.</summary>
     Parameter,
 
+    /// <summary>In a lambda or local function body: what a captured variable of the caller held on entry (borrowed).</summary>
+    Captured,
+
     /// <summary>stackalloc.</summary>
     Stack,
 

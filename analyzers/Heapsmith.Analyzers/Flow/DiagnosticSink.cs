@@ -18,14 +18,21 @@ internal sealed class DiagnosticSink
 
     public List<Diagnostic> Diagnostics { get; } = new();
 
-    public void Report(DiagnosticDescriptor descriptor, SyntaxNode at, SyntaxNode? related, ImmutableDictionary<string, string?>? properties, params object[] args)
+    public void Report(DiagnosticDescriptor descriptor, SyntaxNode at, SyntaxNode? related, ImmutableDictionary<string, string?>? properties, params object[] args) =>
+        Report(descriptor, at, related, null, properties, args);
+
+    /// <summary>With a second additional location (<paramref name="also"/>: the use inside a lambda run at <paramref name="at"/>).</summary>
+    public void Report(DiagnosticDescriptor descriptor, SyntaxNode at, SyntaxNode? related, SyntaxNode? also, ImmutableDictionary<string, string?>? properties, params object[] args)
     {
         if (!_seen.Add((descriptor.Id, at.Span)))
         {
             return;
         }
 
-        var additional = related is null ? null : new[] { related.GetLocation() };
+        // An ImmutableArray is taken as it is; an array would be copied through IEnumerable.
+        IEnumerable<Location>? additional = related is null ? null
+            : also is null ? ImmutableArray.Create(related.GetLocation())
+            : ImmutableArray.Create(related.GetLocation(), also.GetLocation());
         Diagnostics.Add(Diagnostic.Create(descriptor, at.GetLocation(), additional, properties, args));
     }
 

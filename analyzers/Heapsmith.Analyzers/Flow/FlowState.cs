@@ -4,33 +4,105 @@
 // A state is mutated only while one basic block is transferred; the driver clones on entry.
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Heapsmith.Analyzers.Flow;
 
 internal sealed class FlowState
 {
-    private FlowState(Dictionary<VarKey, ImmutableArray<PointerValue>> vars, Dictionary<int, BlockFacts> blocks, Dictionary<ISymbol, object> known)
+    // Copy on write: a clone shares its parent's dictionaries until one of them writes (most
+    // basic blocks change one of the three, if any), which is what keeps a transfer cheap.
+    private Dictionary<VarKey, ImmutableArray<PointerValue>> _vars;
+    private Dictionary<int, BlockFacts> _blocks;
+    private Dictionary<ISymbol, object> _known;
+    private bool _ownsVars;
+    private bool _ownsBlocks;
+    private bool _ownsKnown;
+
+    private FlowState(Dictionary<VarKey, ImmutableArray<PointerValue>> vars, Dictionary<int, BlockFacts> blocks, Dictionary<ISymbol, object> known, bool owns)
     {
-        Vars = vars;
-        Blocks = blocks;
-        Known = known;
+        _vars = vars;
+        _blocks = blocks;
+        _known = known;
+        _ownsVars = _ownsBlocks = _ownsKnown = owns;
     }
 
     public FlowState()
-        : this(new(), new(), new(SymbolEqualityComparer.Default))
+        : this(new(), new(), new(SymbolEqualityComparer.Default), owns: true)
     {
     }
 
-    public Dictionary<VarKey, ImmutableArray<PointerValue>> Vars { get; }
+    /// <summary>Changed since its block was last transferred (the driver's worklist mark, never cloned).</summary>
+    public bool Pending { get; set; }
 
-    public Dictionary<int, BlockFacts> Blocks { get; }
+    public ReadOnlyMap<VarKey, ImmutableArray<PointerValue>> Vars => new(_vars);
+
+    public ReadOnlyMap<int, BlockFacts> Blocks => new(_blocks);
 
     /// <summary>Compile-time-like values of bool and integer locals on the paths of this state.</summary>
-    public Dictionary<ISymbol, object> Known { get; }
+    public ReadOnlyMap<ISymbol, object> Known => new(_known);
 
-    public FlowState Clone() =>
-        new(new(Vars), new(Blocks), new(Known, SymbolEqualityComparer.Default));
+    public FlowState Clone()
+    {
+        _ownsVars = _ownsBlocks = _ownsKnown = false;
+        return new(_vars, _blocks, _known, owns: false);
+    }
+
+    public void SetVar(VarKey key, ImmutableArray<PointerValue> values) => OwnVars()[key] = values;
+
+    public void RemoveVar(VarKey key)
+    {
+        if (_vars.ContainsKey(key))
+        {
+            OwnVars().Remove(key);
+        }
+    }
+
+    public void SetBlock(int block, BlockFacts facts) => OwnBlocks()[block] = facts;
+
+    public void SetKnown(ISymbol variable, object value) => OwnKnown()[variable] = value;
+
+    public void RemoveKnown(ISymbol variable)
+    {
+        if (_known.ContainsKey(variable))
+        {
+            OwnKnown().Remove(variable);
+        }
+    }
+
+    private Dictionary<VarKey, ImmutableArray<PointerValue>> OwnVars()
+    {
+        if (!_ownsVars)
+        {
+            _vars = new(_vars);
+            _ownsVars = true;
+        }
+
+        return _vars;
+    }
+
+    private Dictionary<int, BlockFacts> OwnBlocks()
+    {
+        if (!_ownsBlocks)
+        {
+            _blocks = new(_blocks);
+            _ownsBlocks = true;
+        }
+
+        return _blocks;
+    }
+
+    private Dictionary<ISymbol, object> OwnKnown()
+    {
+        if (!_ownsKnown)
+        {
+            _known = new(_known, SymbolEqualityComparer.Default);
+            _ownsKnown = true;
+        }
+
+        return _known;
+    }
 
     /// <summary>The values of a place; default when never assigned or unknown.</summary>
     public ImmutableArray<PointerValue> Read(VarKey key) =>
@@ -38,7 +110,7 @@ internal sealed class FlowState
 
     /// <summary>Assigns a place; default (an untracked value) is remembered as unknown.</summary>
     public void Write(VarKey key, ImmutableArray<PointerValue> values) =>
-        Vars[key] = values.IsDefault ? PointerValues.UnknownOnly : values;
+        SetVar(key, values.IsDefault ? PointerValues.UnknownOnly : values);
 
     /// <summary>Is the block held by any place other than <paramref name="except"/> (flow captures do not count)?</summary>
     public bool IsReferenced(int block, VarKey? except)
@@ -83,79 +155,101 @@ internal sealed class FlowState
     /// <summary>The least upper bound: values and block states united, knowledge intersected.
     /// A place unknown on one side is unknown after the join, and the blocks it held on the other
     /// side are taken as handed over (no longer followed, so never reported as leaks). A place
-    /// assigned on one side only (declared on that path) keeps its values.</summary>
+    /// assigned on one side only (declared on that path) keeps its values. Returns this very
+    /// state when <paramref name="other"/> adds nothing (the worklist tests that by reference),
+    /// so a join that changes nothing allocates nothing.</summary>
     public FlowState Join(FlowState other)
     {
-        var result = Clone();
-        var lost = new List<ImmutableArray<PointerValue>>();
+        FlowState? result = null;
+        List<ImmutableArray<PointerValue>>? lost = null;
         foreach (var entry in other.Vars)
         {
-            if (!result.Vars.TryGetValue(entry.Key, out var mine))
+            if (!Vars.TryGetValue(entry.Key, out var mine))
             {
-                result.Vars[entry.Key] = entry.Value;
+                (result ??= Clone()).SetVar(entry.Key, entry.Value);
                 continue;
             }
 
+            if (PointerValues.SameSet(mine, entry.Value))
+            {
+                continue;
+            }
+
+            result ??= Clone();
             var union = PointerValues.Union(mine, entry.Value);
             if (PointerValues.IsUnknown(union))
             {
+                lost ??= new List<ImmutableArray<PointerValue>>();
                 lost.Add(mine);
                 lost.Add(entry.Value);
             }
 
-            result.Vars[entry.Key] = union;
+            result.SetVar(entry.Key, union);
         }
 
         foreach (var entry in other.Blocks)
         {
-            result.Blocks[entry.Key] = result.Blocks.TryGetValue(entry.Key, out var mine) ? mine.Join(entry.Value) : entry.Value;
+            if (!Blocks.TryGetValue(entry.Key, out var mine))
+            {
+                (result ??= Clone()).SetBlock(entry.Key, entry.Value);
+            }
+            else if (mine.Join(entry.Value) is var joined && !ReferenceEquals(joined, mine))
+            {
+                (result ??= Clone()).SetBlock(entry.Key, joined);
+            }
         }
 
         foreach (var entry in Known)
         {
             if (!other.Known.TryGetValue(entry.Key, out var value) || !Equals(value, entry.Value))
             {
-                result.Known.Remove(entry.Key);
+                (result ??= Clone()).RemoveKnown(entry.Key);
             }
         }
 
-        foreach (var values in lost)
+        if (result is null)
+        {
+            return this;
+        }
+
+        foreach (var values in lost ?? Enumerable.Empty<ImmutableArray<PointerValue>>())
         {
             foreach (var value in values)
             {
                 if (value.IsBlock && result.Blocks.TryGetValue(value.Block, out var facts) && (facts.States & BlockStates.Live) != 0)
                 {
-                    result.Blocks[value.Block] = facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null);
+                    result.SetBlock(value.Block, facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null));
                 }
             }
         }
 
         return result;
     }
+}
 
-    public bool SameAs(FlowState other)
-    {
-        if (Vars.Count != other.Vars.Count || Blocks.Count != other.Blocks.Count || !SameKnown(other))
-        {
-            return false;
-        }
+/// <summary>A dictionary seen without the means to change it (FlowState's maps are copied on write).</summary>
+internal readonly struct ReadOnlyMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValue>>
+    where TKey : notnull
+{
+    private readonly Dictionary<TKey, TValue> _map;
 
-        foreach (var entry in Vars)
-        {
-            if (!other.Vars.TryGetValue(entry.Key, out var values) || !PointerValues.SameSet(values, entry.Value))
-            {
-                return false;
-            }
-        }
+    public ReadOnlyMap(Dictionary<TKey, TValue> map) => _map = map;
 
-        foreach (var entry in Blocks)
-        {
-            if (!other.Blocks.TryGetValue(entry.Key, out var facts) || !facts.Equals(entry.Value))
-            {
-                return false;
-            }
-        }
+    public int Count => _map.Count;
 
-        return true;
-    }
+    public Dictionary<TKey, TValue>.KeyCollection Keys => _map.Keys;
+
+    public Dictionary<TKey, TValue>.ValueCollection Values => _map.Values;
+
+    public TValue this[TKey key] => _map[key];
+
+    public bool TryGetValue(TKey key, out TValue value) => _map.TryGetValue(key, out value!);
+
+    public bool ContainsKey(TKey key) => _map.ContainsKey(key);
+
+    public Dictionary<TKey, TValue>.Enumerator GetEnumerator() => _map.GetEnumerator();
+
+    IEnumerator<KeyValuePair<TKey, TValue>> IEnumerable<KeyValuePair<TKey, TValue>>.GetEnumerator() => _map.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _map.GetEnumerator();
 }

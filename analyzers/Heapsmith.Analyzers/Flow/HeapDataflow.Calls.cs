@@ -1,6 +1,7 @@
 // Calls: allocating, freeing and reallocating members of heaps and other allocators, arena
 // release, and ordinary calls (whose pointer arguments are borrowed unless the parameter is
 // [OwnershipTakes] or the callee's inferred summary takes it). Also the checks these imply.
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -19,7 +20,7 @@ internal sealed partial class HeapDataflow
         }
 
         Eval(invocation.Instance, state);
-        var arguments = invocation.Arguments.Select(a => Eval(a.Value, state)).ToImmutableArray();
+        var arguments = EvalArguments(invocation.Arguments, state);
         switch (api.Kind)
         {
             case ApiKind.Alloc:
@@ -55,10 +56,22 @@ internal sealed partial class HeapDataflow
     private ImmutableArray<PointerValue> EvalCall(IOperation call, IMethodSymbol? method, ImmutableArray<IArgumentOperation> arguments, IOperation? instance, FlowState state)
     {
         Eval(instance, state);
-        var values = arguments.Select(a => Eval(a.Value, state)).ToImmutableArray();
-        var summary = method is null ? null : SummaryOf(method);
+        var values = EvalArguments(arguments, state);
+
+        // A local function called, or a delegate that holds a known lambda invoked: its body runs here.
+        var body = _bodies is null || method is null ? null
+            : method.MethodKind == MethodKind.LocalFunction ? EffectsOf(method.OriginalDefinition)
+            : method.MethodKind == MethodKind.DelegateInvoke ? EffectsOf(BodyTargetOf(instance))
+            : null;
+        var summary = body?.Parameters ?? (method is null ? null : SummaryOf(method));
         for (var i = 0; i < arguments.Length; i++)
         {
+            if (_bodies is not null && EffectsOf(BodyTargetOf(arguments[i].Value)) is { } passed)
+            {
+                // A lambda handed to a call may run during it (List.ForEach, Parallel.For, a callback).
+                ApplyCaptures(passed, arguments[i].Value.Syntax, invoked: false, state);
+            }
+
             var parameter = arguments[i].Parameter;
             if (parameter?.RefKind is RefKind.Ref or RefKind.Out)
             {
@@ -69,7 +82,8 @@ internal sealed partial class HeapDataflow
                     state.Write(place, default);
                     if (place.Root is { } root && place.Member is null)
                     {
-                        state.Known.Remove(root);
+                        state.RemoveKnown(root);
+                        ForgetTerm(root, state);
                     }
                 }
 
@@ -81,27 +95,56 @@ internal sealed partial class HeapDataflow
                 continue;
             }
 
-            CheckUse(values[i], arguments[i].Value.Syntax, state);
             if (parameter is not null && (_context.Apis.TakesOwnership(parameter) || summary?.TakesParameter(parameter.Ordinal) == true))
             {
+                // The callee frees it: handing over a block that may be freed already frees it twice.
+                if (!ReportDoubleFree(values[i], call.Syntax, arguments[i].Value.Syntax, state))
+                {
+                    CheckUse(values[i], arguments[i].Value.Syntax, state);
+                }
+
                 MarkFreed(values[i], call.Syntax, state);
+                continue;
             }
-            else if (_context.UnannotatedCallsEscape || IsCollectionStore(method)
+
+            CheckUse(values[i], arguments[i].Value.Syntax, state);
+            if (_context.UnannotatedCallsEscape || IsCollectionStore(method)
                 || (parameter is not null && summary?.KeepsParameter(parameter.Ordinal) == true))
             {
                 Escape(values[i], state);
             }
         }
 
+        if (body is not null)
+        {
+            ApplyCaptures(body, call.Syntax, invoked: true, state);
+        }
+
         if (method is not null && (_context.Apis.ReturnsOwnership(method) || summary?.ReturnsOwned == true))
         {
             var allocator = summary?.ReturnAllocator;
-            var id = NewBlock(state, call, () => new BlockOrigin(
-                allocator is null ? OriginKind.Returned : OriginKind.Allocated, call.Syntax, method.Name, Holder(call.Syntax), allocator), BlockStates.Live);
+            var id = NewBlock(state, KnownSite(call) ?? NewSite(call, new BlockOrigin(
+                allocator is null ? OriginKind.Returned : OriginKind.Allocated, call.Syntax, method.Name, Holder(call.Syntax), allocator)), BlockStates.Live);
             return PointerValues.Single(id);
         }
 
         return default;
+    }
+
+    private ImmutableArray<PointerValue>[] EvalArguments(ImmutableArray<IArgumentOperation> arguments, FlowState state)
+    {
+        if (arguments.IsEmpty)
+        {
+            return Array.Empty<ImmutableArray<PointerValue>>();
+        }
+
+        var values = new ImmutableArray<PointerValue>[arguments.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Eval(arguments[i].Value, state);
+        }
+
+        return values;
     }
 
     private MethodSummary? SummaryOf(IMethodSymbol method) =>
@@ -116,7 +159,7 @@ internal sealed partial class HeapDataflow
 
     private ImmutableArray<PointerValue> Allocate(IInvocationOperation invocation, ApiCall api, FlowState state)
     {
-        var id = NewBlock(state, invocation, () => new BlockOrigin(OriginKind.Allocated, invocation.Syntax, api.Name, Holder(invocation.Syntax), api.Allocator), BlockStates.Live);
+        var id = NewBlock(state, KnownSite(invocation) ?? NewSite(invocation, new BlockOrigin(OriginKind.Allocated, invocation.Syntax, api.Name, Holder(invocation.Syntax), api.Allocator)), BlockStates.Live);
         return PointerValues.Single(id);
     }
 
@@ -128,27 +171,29 @@ internal sealed partial class HeapDataflow
             return;
         }
 
-        var blocks = values.Where(v => !v.IsNull && state.Blocks.ContainsKey(v.Block)).ToList();
-        if (blocks.Count == 0)
+        var tracked = false;
+        foreach (var value in values)
+        {
+            tracked |= !value.IsNull && state.Blocks.ContainsKey(value.Block);
+        }
+
+        if (!tracked)
         {
             return;
         }
 
-        foreach (var value in blocks)
-        {
-            var facts = state.Blocks[value.Block];
-            if (facts.MayBeFreed && facts.FreedBy is { } earlier && _reporting)
-            {
-                _sink?.Report(
-                    HeapDiagnostics.DoubleFree, call, earlier, null,
-                    DiagnosticSink.Text(pointer), DiagnosticSink.Where(earlier), facts.Origin.Allocator?.Describe() ?? facts.Origin.Source);
-                break;
-            }
-        }
+        NoteCapturedUse(values, call, isFree: true, state);
+        ReportDoubleFree(values, call, pointer, state);
 
-        foreach (var value in blocks)
+        var interior = false;
+        foreach (var value in values)
         {
-            var origin = state.Blocks[value.Block].Origin;
+            if (value.IsNull || !state.Blocks.TryGetValue(value.Block, out var facts))
+            {
+                continue;
+            }
+
+            var origin = facts.Origin;
             string? advice = null;
             var memory = origin.DescribeMemory();
             if (origin.IsUnownedMemory)
@@ -161,10 +206,11 @@ internal sealed partial class HeapDataflow
             {
                 advice = "free it with " + origin.Allocator.Deallocator();
             }
-            else if (value.IsKnownInterior && origin.IsOwned)
+            else if (origin.IsOwned && InteriorOffset(value, state) is { } offset)
             {
-                memory = "an interior pointer (" + value.Offset + " bytes into " + memory + ")";
+                memory = "an interior pointer, offset by " + offset + " from the start of " + memory;
                 advice = "free the pointer the allocator returned";
+                interior = true;
             }
 
             if (advice is not null)
@@ -173,7 +219,7 @@ internal sealed partial class HeapDataflow
                 {
                     var properties = ImmutableDictionary<string, string?>.Empty
                         .Add("Deallocator", origin.Allocator?.Deallocator())
-                        .Add("OriginKind", origin.Kind.ToString());
+                        .Add("OriginKind", interior ? "Interior" : origin.Kind.ToString());
                     _sink?.Report(HeapDiagnostics.FreeOfUnownedMemory, call, origin.Site, properties, DiagnosticSink.Text(pointer), memory, api.Name, advice);
                 }
 
@@ -181,24 +227,107 @@ internal sealed partial class HeapDataflow
             }
         }
 
+        if (interior)
+        {
+            // The block was meant to be freed but was not: following it further would only repeat
+            // this finding as a leak or a double free (Clang's checker ends the path here).
+            Escape(values, state);
+            return;
+        }
+
         MarkFreed(values, call, state);
+    }
+
+    /// <summary>HEAP001 when a block the values may point to may be freed already; true when there is one.</summary>
+    private bool ReportDoubleFree(ImmutableArray<PointerValue> values, SyntaxNode call, SyntaxNode pointer, FlowState state)
+    {
+        if (values.IsDefault)
+        {
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && facts.MayBeFreed && facts.FreedBy is { } earlier)
+            {
+                if (_reporting)
+                {
+                    _sink?.Report(
+                        HeapDiagnostics.DoubleFree, call, earlier, null,
+                        DiagnosticSink.Text(pointer), DiagnosticSink.Where(earlier), facts.Origin.Allocator?.Describe() ?? facts.Origin.Source);
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>"8 bytes", "4 × 'i' bytes": how far a pointer that is not the block's start is from it;
+    /// null when it is the start, or may be (an unknown offset, or a symbolic one the state knows is 0).</summary>
+    private static string? InteriorOffset(PointerValue value, FlowState state)
+    {
+        if (value.Term is { } term && state.Known.TryGetValue(term, out var known) && known is long number)
+        {
+            value = value.WithTermValue(number);
+        }
+
+        if (value.IsKnownInterior)
+        {
+            return value.Offset + (value.Offset is 1 or -1 ? " byte" : " bytes");
+        }
+
+        if (value.Term is null)
+        {
+            return null;
+        }
+
+        var text = value.Scale switch
+        {
+            1 => "'" + value.Term.Name + "'",
+            -1 => "-'" + value.Term.Name + "'",
+            _ => value.Scale + " × '" + value.Term.Name + "'",
+        };
+        text += value.Offset switch
+        {
+            0 => string.Empty,
+            > 0 => " + " + value.Offset,
+            _ => " - " + (-value.Offset),
+        };
+        return text + " bytes";
     }
 
     /// <summary>The block is gone for this method: freed here or taken by a callee.</summary>
     private static void MarkFreed(ImmutableArray<PointerValue> values, SyntaxNode by, FlowState state)
     {
-        var blocks = values.Where(v => !v.IsNull && state.Blocks.ContainsKey(v.Block)).Select(v => v.Block).Distinct().ToList();
-        var strong = blocks.Count == 1;
-        foreach (var block in blocks)
+        if (values.IsDefault)
         {
-            var facts = state.Blocks[block];
-            if (facts.Origin.IsUnownedMemory)
+            return;
+        }
+
+        // One block: it is certainly freed (a strong update); several: each may be.
+        var first = PointerValue.NullBlock;
+        var strong = true;
+        foreach (var value in values)
+        {
+            if (!value.IsNull && state.Blocks.ContainsKey(value.Block))
+            {
+                strong &= first == PointerValue.NullBlock || first == value.Block;
+                first = first == PointerValue.NullBlock ? value.Block : first;
+            }
+        }
+
+        foreach (var value in values)
+        {
+            if (value.IsNull || !state.Blocks.TryGetValue(value.Block, out var facts) || facts.Origin.IsUnownedMemory
+                || (facts.FreedBy == by && facts.States == (strong ? BlockStates.Freed : facts.States | BlockStates.Freed)))
             {
                 continue;
             }
 
             var states = strong ? BlockStates.Freed : facts.States | BlockStates.Freed;
-            state.Blocks[block] = new BlockFacts(facts.Origin, states, by);
+            state.SetBlock(value.Block, new BlockFacts(facts.Origin, states, by));
         }
     }
 
@@ -210,7 +339,7 @@ internal sealed partial class HeapDataflow
             if (allocator?.Kind == AllocatorKind.Arena && allocator.Matches(arena)
                 && (allocator.ArenaInstance is null) == (arena.ArenaInstance is null))
             {
-                state.Blocks[entry.Key] = new BlockFacts(entry.Value.Origin, BlockStates.Released, by);
+                state.SetBlock(entry.Key, new BlockFacts(entry.Value.Origin, BlockStates.Released, by));
             }
         }
     }
@@ -218,6 +347,7 @@ internal sealed partial class HeapDataflow
     /// <summary>HEAP004 when a value that may point to a freed block is read, written or passed on.</summary>
     private void CheckUse(ImmutableArray<PointerValue> values, SyntaxNode at, FlowState state)
     {
+        NoteCapturedUse(values, at, isFree: false, state);
         if (values.IsDefault || !_reporting || _sink is null)
         {
             return;
@@ -245,7 +375,7 @@ internal sealed partial class HeapDataflow
         {
             if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && (facts.States & BlockStates.Live) != 0)
             {
-                state.Blocks[value.Block] = facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null);
+                state.SetBlock(value.Block, facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null));
             }
         }
     }
@@ -259,6 +389,7 @@ internal sealed partial class HeapDataflow
         }
 
         _summary?.NoteExit(state);
+        NoteCapturedExit(state);
         foreach (var facts in state.Blocks.Values)
         {
             if (facts.Origin.NeedsFree && (facts.States & BlockStates.Live) != 0)

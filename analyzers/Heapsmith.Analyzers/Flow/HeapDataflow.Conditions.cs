@@ -99,11 +99,11 @@ internal sealed partial class HeapDataflow
     {
         if (Const(value, state) is { } known)
         {
-            state.Known[variable] = known;
+            state.SetKnown(variable, known);
         }
         else
         {
-            state.Known.Remove(variable);
+            state.RemoveKnown(variable);
         }
     }
 
@@ -117,10 +117,10 @@ internal sealed partial class HeapDataflow
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                 return Refine(not.Operand, !value, state);
             case ILocalReferenceOperation local when local.Type?.SpecialType == SpecialType.System_Boolean:
-                state.Known[local.Local] = value;
+                state.SetKnown(local.Local, value);
                 return true;
             case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == SpecialType.System_Boolean:
-                state.Known[parameter.Parameter] = value;
+                state.SetKnown(parameter.Parameter, value);
                 return true;
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
                 var equal = (binary.OperatorKind == BinaryOperatorKind.Equals) == value;
@@ -171,7 +171,7 @@ internal sealed partial class HeapDataflow
                 if (state.Blocks.TryGetValue(block, out var facts) && (facts.States & BlockStates.Live) != 0
                     && !IsHeldElsewhere(block, key, state))
                 {
-                    state.Blocks[block] = facts.With((facts.States & ~BlockStates.Live) | BlockStates.Null, null);
+                    state.SetBlock(block, facts.With((facts.States & ~BlockStates.Live) | BlockStates.Null, null));
                 }
             }
 
@@ -196,7 +196,7 @@ internal sealed partial class HeapDataflow
                     return false;
                 }
 
-                state.Blocks[block] = facts.With(states, null);
+                state.SetBlock(block, facts.With(states, null));
             }
         }
 

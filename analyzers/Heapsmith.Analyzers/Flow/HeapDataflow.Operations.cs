@@ -2,6 +2,8 @@
 // what assignments store where, and which calls allocate, free, take or borrow. Pointer
 // dereference and pointer element access have no IOperation of their own (OperationKind.None):
 // they are recognised from their syntax.
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -120,15 +122,9 @@ internal sealed partial class HeapDataflow
             return default;
         }
 
-        var step = ConstLong(compound.Value, state);
-        var scale = ElementSize(compound.Target.Type);
-        var bytes = step is { } k && scale is { } size ? k * size : PointerValue.UnknownOffset;
-        var shifted = compound.OperatorKind switch
-        {
-            BinaryOperatorKind.Add => PointerValues.Shift(current, bytes),
-            BinaryOperatorKind.Subtract => PointerValues.Shift(current, bytes == PointerValue.UnknownOffset ? bytes : -bytes),
-            _ => default,
-        };
+        var shifted = compound.OperatorKind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract
+            ? ShiftByOperand(current, compound.Value, ElementSize(compound.Target.Type), compound.OperatorKind == BinaryOperatorKind.Subtract, state)
+            : default;
         Assign(compound.Target, shifted, null, compound.Syntax, state);
         return shifted;
     }
@@ -140,7 +136,8 @@ internal sealed partial class HeapDataflow
         if (increment.Target is ILocalReferenceOperation local && IsConstTracked(local.Type)
             && state.Known.TryGetValue(local.Local, out var value) && value is long number)
         {
-            state.Known[local.Local] = number + sign;
+            state.SetKnown(local.Local, number + sign);
+            ForgetTerm(local.Local, state);
             return default;
         }
 
@@ -148,7 +145,12 @@ internal sealed partial class HeapDataflow
         {
             if (increment.Target is ILocalReferenceOperation other)
             {
-                state.Known.Remove(other.Local);
+                state.RemoveKnown(other.Local);
+                ForgetTerm(other.Local, state);
+            }
+            else if (increment.Target is IParameterReferenceOperation parameter)
+            {
+                ForgetTerm(parameter.Parameter, state);
             }
 
             return default;
@@ -179,8 +181,86 @@ internal sealed partial class HeapDataflow
         }
 
         var scale = binary.Type!.TypeKind == TypeKind.Pointer ? ElementSize(binary.Type) : 1;
-        var bytes = ConstLong(offsetOperand, state) is { } k && scale is { } size ? k * size : PointerValue.UnknownOffset;
-        return PointerValues.Shift(pointer, binary.OperatorKind == BinaryOperatorKind.Subtract && bytes != PointerValue.UnknownOffset ? -bytes : bytes);
+        return ShiftByOperand(pointer, offsetOperand, scale, binary.OperatorKind == BinaryOperatorKind.Subtract, state);
+    }
+
+    /// <summary>p ± k (k elements of <paramref name="scale"/> bytes): an exact offset for a constant k,
+    /// a symbolic one for an integer variable, unknown otherwise.</summary>
+    private ImmutableArray<PointerValue> ShiftByOperand(ImmutableArray<PointerValue> pointer, IOperation amount, long? scale, bool subtract, FlowState state)
+    {
+        if (scale is not { } size)
+        {
+            return PointerValues.Shift(pointer, PointerValue.UnknownOffset);
+        }
+
+        if (ConstLong(amount, state) is { } k)
+        {
+            return PointerValues.Shift(pointer, subtract ? -k * size : k * size);
+        }
+
+        if (TermOf(amount) is { } term)
+        {
+            _symbolicOffsets = true;
+            return PointerValues.ShiftBy(pointer, term, subtract ? -size : size);
+        }
+
+        return PointerValues.Shift(pointer, PointerValue.UnknownOffset);
+    }
+
+    /// <summary>The integer local or parameter an offset is counted in (through widening conversions).</summary>
+    private ISymbol? TermOf(IOperation amount)
+    {
+        var operand = Unwrap(amount);
+        ISymbol? symbol = operand switch
+        {
+            ILocalReferenceOperation local when !_refAliases.ContainsKey(local.Local) && !local.Local.IsRef => local.Local,
+            IParameterReferenceOperation { Parameter.RefKind: RefKind.None } parameter => parameter.Parameter,
+            _ => null,
+        };
+        return symbol is not null && IsIntegerType(operand.Type) ? symbol : null;
+    }
+
+    private static bool IsIntegerType(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64
+        or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Int16 or SpecialType.System_UInt16
+        or SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
+
+    /// <summary>The variable was written: offsets counted in it no longer say where they point.</summary>
+    private void ForgetTerm(ISymbol variable, FlowState state)
+    {
+        if (!_symbolicOffsets)
+        {
+            return;
+        }
+
+        List<VarKey>? stale = null;
+        foreach (var entry in state.Vars)
+        {
+            foreach (var value in entry.Value)
+            {
+                if (value.Term is { } term && SymbolEqualityComparer.Default.Equals(term, variable))
+                {
+                    (stale ??= new List<VarKey>()).Add(entry.Key);
+                    break;
+                }
+            }
+        }
+
+        if (stale is null)
+        {
+            return;
+        }
+
+        foreach (var key in stale)
+        {
+            var values = state.Vars[key];
+            var builder = ImmutableArray.CreateBuilder<PointerValue>(values.Length);
+            foreach (var value in values)
+            {
+                builder.Add(value.Term is { } term && SymbolEqualityComparer.Default.Equals(term, variable) ? value.WithTermValue(null) : value);
+            }
+
+            state.SetVar(key, PointerValues.Union(ImmutableArray<PointerValue>.Empty, builder.MoveToImmutable()));
+        }
     }
 
     private ImmutableArray<PointerValue> EvalAddressOf(IAddressOfOperation addressOf, FlowState state)
@@ -188,7 +268,7 @@ internal sealed partial class HeapDataflow
         var reference = addressOf.Reference;
         if (KeyOfPlace(reference, state) is { } place)
         {
-            var id = NewBlock(state, addressOf, () => new BlockOrigin(OriginKind.AddressOf, addressOf.Syntax, "&" + place.Describe(), Holder(addressOf.Syntax), addressTarget: place), BlockStates.Live);
+            var id = NewBlock(state, KnownSite(addressOf) ?? NewSite(addressOf, new BlockOrigin(OriginKind.AddressOf, addressOf.Syntax, "&" + place.Describe(), Holder(addressOf.Syntax), addressTarget: place)), BlockStates.Live);
             return PointerValues.Single(id);
         }
 
@@ -201,9 +281,7 @@ internal sealed partial class HeapDataflow
                 var pointer = Eval(children[0], state);
                 Eval(children[1], state);
                 CheckUse(pointer, reference.Syntax, state);
-                var scale = ElementSize(children[0].Type);
-                var bytes = ConstLong(children[1], state) is { } k && scale is { } size ? k * size : PointerValue.UnknownOffset;
-                return PointerValues.Shift(pointer, bytes);
+                return ShiftByOperand(pointer, children[1], ElementSize(children[0].Type), subtract: false, state);
             }
         }
 
@@ -230,7 +308,7 @@ internal sealed partial class HeapDataflow
                     Eval(child, state);
                 }
 
-                var id = NewBlock(state, operation, () => new BlockOrigin(OriginKind.Stack, operation.Syntax, "stackalloc", Holder(operation.Syntax)), BlockStates.Live);
+                var id = NewBlock(state, KnownSite(operation) ?? NewSite(operation, new BlockOrigin(OriginKind.Stack, operation.Syntax, "stackalloc", Holder(operation.Syntax))), BlockStates.Live);
                 return PointerValues.Single(id);
             case SyntaxKind.PointerIndirectionExpression:
             case SyntaxKind.PointerMemberAccessExpression:
@@ -285,7 +363,7 @@ internal sealed partial class HeapDataflow
             case ILocalReferenceOperation local:
                 if (local.Local.IsFixed && value is not null)
                 {
-                    var id = NewBlock(state, target, () => new BlockOrigin(OriginKind.Fixed, at, "fixed", local.Local.Name), BlockStates.Live);
+                    var id = NewBlock(state, KnownSite(target) ?? NewSite(target, new BlockOrigin(OriginKind.Fixed, at, "fixed", local.Local.Name)), BlockStates.Live);
                     values = PointerValues.Single(id);
                 }
 
@@ -370,6 +448,12 @@ internal sealed partial class HeapDataflow
     {
         var old = state.Read(key);
         state.Write(key, values);
+        NoteOuterWrite(key, values, state);
+        if (key.Member is null && key.Index == VarKey.NoIndex && key.Root is { } variable)
+        {
+            ForgetTerm(variable, state);
+        }
+
         if (key.Root is { } root && _captured?.Contains(root) == true)
         {
             Escape(values, state);
@@ -383,7 +467,7 @@ internal sealed partial class HeapDataflow
         // Overwriting the last reference to a live owned block leaks it.
         foreach (var previous in old)
         {
-            if (previous.IsNull || (!values.IsDefault && values.Any(v => v.Block == previous.Block))
+            if (previous.IsNull || Holds(values, previous.Block)
                 || !state.Blocks.TryGetValue(previous.Block, out var facts)
                 || !facts.Origin.NeedsFree || (facts.States & BlockStates.Live) == 0
                 || state.IsReferenced(previous.Block, null))
@@ -392,7 +476,7 @@ internal sealed partial class HeapDataflow
             }
 
             ReportLeak(facts.Origin, "the assignment to '" + key.Describe() + "' at line " + DiagnosticSink.LineOf(at), at);
-            state.Blocks[previous.Block] = facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null);
+            state.SetBlock(previous.Block, facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null));
         }
     }
 
@@ -443,15 +527,46 @@ internal sealed partial class HeapDataflow
         }
     }
 
-    private static ImmutableArray<IOperation> ChildList(IOperation operation)
+    private static bool Holds(ImmutableArray<PointerValue> values, int block)
     {
-        var builder = ImmutableArray.CreateBuilder<IOperation>();
-        foreach (var child in operation.ChildOperations)
+        if (values.IsDefault)
         {
-            builder.Add(child);
+            return false;
         }
 
-        return builder.ToImmutable();
+        foreach (var value in values)
+        {
+            if (value.Block == block)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The children of an operation Roslyn does not model (*p, p[i]: one or two).</summary>
+    private static IOperation[] ChildList(IOperation operation)
+    {
+        var count = 0;
+        foreach (var unused in operation.ChildOperations)
+        {
+            count++;
+        }
+
+        if (count == 0)
+        {
+            return Array.Empty<IOperation>();
+        }
+
+        var children = new IOperation[count];
+        var i = 0;
+        foreach (var child in operation.ChildOperations)
+        {
+            children[i++] = child;
+        }
+
+        return children;
     }
 
     /// <summary>The name a leak message gives the block: the variable its allocation was stored in.</summary>

@@ -36,9 +36,6 @@ internal sealed partial class HeapDataflow
     private readonly DataflowContext _context;
     private readonly DiagnosticSink? _sink;
     private readonly List<FlowState>?[] _inputs;
-
-    /// <summary>Per block, the partitions changed since the block was last transferred.</summary>
-    private readonly HashSet<FlowState>?[] _changed;
     private readonly bool[] _collapsed;
     private readonly Dictionary<object, int> _siteIds = new();
     private readonly Dictionary<int, BlockOrigin> _origins = new();
@@ -48,18 +45,25 @@ internal sealed partial class HeapDataflow
     private readonly SummaryCollector? _summary;
     private bool _reporting;
 
-    public HeapDataflow(ControlFlowGraph cfg, IMethodSymbol? method, DataflowContext context, DiagnosticSink? sink)
+    /// <summary>Some pointer got a symbolic offset (p + i): writes to integer variables must then forget theirs.</summary>
+    private bool _symbolicOffsets;
+
+    private readonly LocalBodies? _bodies;
+
+    public HeapDataflow(ControlFlowGraph cfg, IMethodSymbol? method, DataflowContext context, DiagnosticSink? sink, LocalBodies? bodies = null)
     {
         _cfg = cfg;
         _method = method;
         _context = context;
         _sink = sink;
+        _bodies = bodies;
         _inputs = new List<FlowState>?[cfg.Blocks.Length];
-        _changed = new HashSet<FlowState>?[cfg.Blocks.Length];
         _collapsed = new bool[cfg.Blocks.Length];
         // Which variables lambdas capture costs a data-flow query: asked only when there are any.
         _captured = cfg.LocalFunctions.Length > 0 ? CapturedVariables.Of(cfg.OriginalOperation) : null;
-        _summary = sink is null ? new SummaryCollector() : null;
+        // A body (lambda, local function) also summarises itself for the caller that runs it.
+        _summary = sink is null || IsBody ? new SummaryCollector() : null;
+        _captures = IsBody ? new Dictionary<ISymbol, CaptureRecord>(SymbolEqualityComparer.Default) : null;
     }
 
     /// <summary>The lambdas met in this graph; the caller analyses their own graphs.</summary>
@@ -70,6 +74,14 @@ internal sealed partial class HeapDataflow
     {
         var budget = (_cfg.Blocks.Length * VisitBudgetPerBlock) + FixedBudget;
         var worklist = new SortedSet<int>();
+        Action<int, FlowState> propagate = (target, next) =>
+        {
+            if (JoinInto(target, next))
+            {
+                worklist.Add(target);
+            }
+        };
+
         var entry = _cfg.Blocks[0];
         JoinInto(entry.Ordinal, InitialState());
         worklist.Add(entry.Ordinal);
@@ -83,21 +95,20 @@ internal sealed partial class HeapDataflow
 
             var ordinal = worklist.Min;
             worklist.Remove(ordinal);
-            var changed = _changed[ordinal]!;
-            foreach (var state in _inputs[ordinal]!.ToArray())
+
+            // A block may be its own successor: its partition list can change while it is transferred.
+            var partitions = _inputs[ordinal]!;
+            var pending = partitions.Count == 1 ? null : partitions.ToArray();
+            for (var i = 0; i < (pending?.Length ?? 1); i++)
             {
-                if (!changed.Remove(state))
+                var state = pending is null ? partitions[0] : pending[i];
+                if (!state.Pending)
                 {
                     continue;
                 }
 
-                Transfer(_cfg.Blocks[ordinal], state.Clone(), (target, next) =>
-                {
-                    if (JoinInto(target, next))
-                    {
-                        worklist.Add(target);
-                    }
-                });
+                state.Pending = false;
+                Transfer(_cfg.Blocks[ordinal], state.Clone(), propagate);
             }
         }
 
@@ -129,10 +140,15 @@ internal sealed partial class HeapDataflow
                 && parameter.DeclaringSyntaxReferences.Length > 0)
             {
                 var site = parameter.DeclaringSyntaxReferences[0].GetSyntax(_context.Cancellation);
-                var id = NewBlock(state, parameter, () => new BlockOrigin(OriginKind.Parameter, site, "parameter '" + parameter.Name + "'", parameter.Name), BlockStates.Live);
+                var id = NewBlock(state, KnownSite(parameter) ?? NewSite(parameter, new BlockOrigin(OriginKind.Parameter, site, "parameter '" + parameter.Name + "'", parameter.Name)), BlockStates.Live);
                 state.Write(new VarKey(parameter), PointerValues.Single(id));
                 _summary?.NoteParameter(parameter.Ordinal, id);
             }
+        }
+
+        if (_captures is not null)
+        {
+            SeedCaptures(state);
         }
 
         return state;
@@ -141,25 +157,24 @@ internal sealed partial class HeapDataflow
     private bool JoinInto(int ordinal, FlowState incoming)
     {
         WidenCounters(incoming);
-        var partitions = _inputs[ordinal] ??= new List<FlowState>();
-        var changed = _changed[ordinal] ??= new HashSet<FlowState>();
+        var partitions = _inputs[ordinal] ??= new List<FlowState>(1);
         if (_collapsed[ordinal])
         {
-            return Merge(partitions, 0, incoming, changed);
+            return Merge(partitions, 0, incoming);
         }
 
         for (var i = 0; i < partitions.Count; i++)
         {
             if (partitions[i].SameKnown(incoming))
             {
-                return Merge(partitions, i, incoming, changed);
+                return Merge(partitions, i, incoming);
             }
         }
 
         if (partitions.Count < MaxPartitions)
         {
             partitions.Add(incoming);
-            changed.Add(incoming);
+            incoming.Pending = true;
             return true;
         }
 
@@ -171,8 +186,7 @@ internal sealed partial class HeapDataflow
 
         partitions.Clear();
         partitions.Add(all);
-        changed.Clear();
-        changed.Add(all);
+        all.Pending = true;
         _collapsed[ordinal] = true;
         return true;
     }
@@ -194,29 +208,29 @@ internal sealed partial class HeapDataflow
         {
             foreach (var symbol in forget)
             {
-                state.Known.Remove(symbol);
+                state.RemoveKnown(symbol);
             }
         }
     }
 
-    private static bool Merge(List<FlowState> partitions, int index, FlowState incoming, HashSet<FlowState> changed)
+    private static bool Merge(List<FlowState> partitions, int index, FlowState incoming)
     {
         if (partitions.Count == 0)
         {
             partitions.Add(incoming);
-            changed.Add(incoming);
+            incoming.Pending = true;
             return true;
         }
 
         var joined = partitions[index].Join(incoming);
-        if (joined.SameAs(partitions[index]))
+        if (ReferenceEquals(joined, partitions[index]))
         {
             return false;
         }
 
-        changed.Remove(partitions[index]);
+        partitions[index].Pending = false;
         partitions[index] = joined;
-        changed.Add(joined);
+        joined.Pending = true;
         return true;
     }
 
@@ -228,9 +242,14 @@ internal sealed partial class HeapDataflow
             return;
         }
 
-        foreach (var handler in CatchHandlers(block))
+        if (CatchesOnEntry(block) is { } tryAndCatch)
         {
-            propagate(handler, state.Clone());
+            // Handlers start from the state on entry to the try: what an exception thrown by a
+            // call inside leaves behind is not a leak path (explicit throws reach them in Throw).
+            for (var i = 1; i < tryAndCatch.NestedRegions.Length; i++)
+            {
+                propagate(tryAndCatch.NestedRegions[i].FirstBlockOrdinal, state.Clone());
+            }
         }
 
         foreach (var operation in block.Operations)
@@ -250,7 +269,8 @@ internal sealed partial class HeapDataflow
         var jumpWhen = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
         if (known != !jumpWhen)
         {
-            var taken = state.Clone();
+            // The state is needed again for the other branch only when that one can be taken too.
+            var taken = known == jumpWhen ? state : state.Clone();
             if (Refine(condition, jumpWhen, taken))
             {
                 Follow(block, block.ConditionalSuccessor, taken, propagate);
@@ -259,7 +279,7 @@ internal sealed partial class HeapDataflow
 
         if (known != jumpWhen)
         {
-            var notTaken = state.Clone();
+            var notTaken = state;
             if (Refine(condition, !jumpWhen, notTaken))
             {
                 Follow(block, block.FallThroughSuccessor, notTaken, propagate);
@@ -358,13 +378,13 @@ internal sealed partial class HeapDataflow
         {
             foreach (var local in region.Locals)
             {
-                state.Known.Remove(local);
-                state.Vars.Remove(new VarKey(local));
+                state.RemoveKnown(local);
+                state.RemoveVar(new VarKey(local));
             }
 
             foreach (var capture in region.CaptureIds)
             {
-                state.Vars.Remove(new VarKey(capture));
+                state.RemoveVar(new VarKey(capture));
             }
         }
     }
@@ -432,7 +452,7 @@ internal sealed partial class HeapDataflow
                 else
                 {
                     var joined = existing.Join(next);
-                    if (!joined.SameAs(existing))
+                    if (!ReferenceEquals(joined, existing))
                     {
                         inputs[target] = joined;
                         worklist.Add(target);
@@ -451,27 +471,18 @@ internal sealed partial class HeapDataflow
         return result;
     }
 
-    private static IEnumerable<int> CatchHandlers(BasicBlock block)
+    /// <summary>The try/catch region whose try this block starts, if the innermost try around it has catches.</summary>
+    private static ControlFlowRegion? CatchesOnEntry(BasicBlock block)
     {
         for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
         {
             if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } parent)
             {
-                // Handlers start from the state on entry to the try: what an exception thrown by a
-                // call inside leaves behind is not a leak path (explicit throws reach them in Throw).
-                if (block.Ordinal != region.FirstBlockOrdinal)
-                {
-                    yield break;
-                }
-
-                for (var i = 1; i < parent.NestedRegions.Length; i++)
-                {
-                    yield return parent.NestedRegions[i].FirstBlockOrdinal;
-                }
-
-                yield break;
+                return block.Ordinal == region.FirstBlockOrdinal ? parent : null;
             }
         }
+
+        return null;
     }
 
     /// <summary>The return statement a branch to the exit comes from; null at the end of the method.</summary>
@@ -524,38 +535,52 @@ internal sealed partial class HeapDataflow
     private static SyntaxNode? LastSyntax(BasicBlock block) =>
         block.BranchValue?.Syntax ?? (block.Operations.Length > 0 ? block.Operations[block.Operations.Length - 1].Syntax : null);
 
-    private int NewBlock(FlowState state, object site, Func<BlockOrigin> origin, BlockStates states)
-    {
-        if (!_siteIds.TryGetValue(site, out var id))
-        {
-            id = _siteIds.Count;
-            _siteIds[site] = id;
-        }
+    /// <summary>The block id of a site (an allocating call, a stackalloc, a parameter) seen before.</summary>
+    private int? KnownSite(object site) => _siteIds.TryGetValue(site, out var id) ? id : null;
 
-        if (!_origins.TryGetValue(id, out var known))
-        {
-            known = origin();
-            _origins[id] = known;
-        }
+    /// <summary>A site seen for the first time: its id, and where its blocks come from (built only then).</summary>
+    private int NewSite(object site, BlockOrigin origin)
+    {
+        var id = _siteIds.Count;
+        _siteIds[site] = id;
+        _origins[id] = origin;
+        return id;
+    }
+
+    /// <summary>A fresh block of site <paramref name="id"/> in <paramref name="states"/>.</summary>
+    private int NewBlock(FlowState state, int id, BlockStates states)
+    {
+        var known = _origins[id];
 
         // The same site ran again while its previous block is still held (a loop): the older
         // blocks of the site are kept apart under one id so the new one gets exact states.
         if (state.Blocks.TryGetValue(id, out var previous) && state.IsReferenced(id, null))
         {
             var old = id | OldGeneration;
-            state.Blocks[old] = state.Blocks.TryGetValue(old, out var older) ? older.Join(previous) : previous;
+            state.SetBlock(old, state.Blocks.TryGetValue(old, out var older) ? older.Join(previous) : previous);
             foreach (var key in new List<VarKey>(state.Vars.Keys))
             {
-                var values = state.Vars[key];
-                if (values.Any(v => v.Block == id))
+                if (Holds(state.Vars[key], id))
                 {
-                    state.Vars[key] = PointerValues.Union(ImmutableArray<PointerValue>.Empty, values.Select(v => v.Block == id ? new PointerValue(old, v.Offset) : v).ToImmutableArray());
+                    state.SetVar(key, Renamed(state.Vars[key], id, old));
                 }
             }
         }
 
-        state.Blocks[id] = new BlockFacts(known, states, null);
+        state.SetBlock(id, new BlockFacts(known, states, null));
         return id;
+    }
+
+    /// <summary>The values with block <paramref name="from"/> read as block <paramref name="to"/>.</summary>
+    private static ImmutableArray<PointerValue> Renamed(ImmutableArray<PointerValue> values, int from, int to)
+    {
+        var builder = ImmutableArray.CreateBuilder<PointerValue>(values.Length);
+        foreach (var value in values)
+        {
+            builder.Add(value.Block == from ? new PointerValue(to, value.Offset, value.Term, value.Scale) : value);
+        }
+
+        return PointerValues.Union(ImmutableArray<PointerValue>.Empty, builder.MoveToImmutable());
     }
 
     private static ImmutableArray<PointerValue> OwnedOnly(ImmutableArray<PointerValue> values, FlowState state) =>
