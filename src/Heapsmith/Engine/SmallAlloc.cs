@@ -113,6 +113,21 @@ internal static unsafe class SmallAlloc<TSpec>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void* AllocSlow(HeapCore<TSpec> core, ThreadHeap* heap, int sizeClass)
     {
+        // Most slow paths only carve the next OS page of the current page or collect its thread
+        // frees: page-local work, done under Busy like a pop (a trimmer never takes a page with a
+        // block in use, and waits for Busy before it trusts a revoked Direct), so without the lock.
+        if (TSpec.ThreadSafe && Volatile.Read(ref heap->ThreadFreePending) == 0)
+        {
+            Volatile.Write(ref heap->Busy, 1);
+            var current = (Page*)Volatile.Read(ref *(nint*)&ThreadHeap.Direct(heap)[sizeClass]);
+            var block = current != &heap->Empty && current->Used != 0 && Refill(current) ? PopFrom(heap, current) : null;
+            Volatile.Write(ref heap->Busy, 0);
+            if (block != null)
+            {
+                return block;
+            }
+        }
+
         EnterSlow(heap);
         try
         {
