@@ -171,6 +171,110 @@ public unsafe class ArenaThreadTests
         Assert.True(peak <= 16, $"the worker's map stays small: peak {peak} entries");
     }
 
+    [Fact]
+    public void Trim_and_frees_from_other_threads_racing_arena_owners_keep_every_block_intact()
+    {
+        using var arena = new ArenaHeap<Spec>();
+        var handoff = new System.Collections.Concurrent.ConcurrentQueue<(nint Block, int Size, byte Fill)>();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+        var threads = new List<Thread>();
+        for (var t = 0; t < 2; t++)
+        {
+            var seed = t;
+            threads.Add(new Thread(() =>
+            {
+                // Short-lived workers: each ends after a while and a new one takes its place, so
+                // the arena abandons thread heaps while others trim and free into them.
+                var random = new Random(seed);
+                while (!stop.IsCancellationRequested)
+                {
+                    RunOnThread(() => ArenaWork(arena, random.Next(), handoff, failures));
+                }
+            }));
+        }
+
+        threads.Add(new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                arena.Trim();
+                Thread.Yield();
+            }
+        }));
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        Thread.Sleep(1500);
+        stop.Cancel();
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.Empty(failures);
+        while (handoff.TryDequeue(out var item))
+        {
+            CheckFill(item, failures);
+            arena.Free((void*)item.Block);
+        }
+
+        Assert.Empty(failures);
+        arena.Trim();
+        var stats = arena.GetStats();
+        Assert.Equal(0, stats.BytesInUse);
+        Assert.Equal(stats.Allocations, stats.Frees);
+        Assert.Equal(0, arena.Core.SmallPageCount());
+    }
+
+    private static void ArenaWork(ArenaHeap<Spec> arena, int seed, System.Collections.Concurrent.ConcurrentQueue<(nint Block, int Size, byte Fill)> handoff, System.Collections.Concurrent.ConcurrentQueue<string> failures)
+    {
+        var random = new Random(seed);
+        var own = new List<(nint Block, int Size, byte Fill)>();
+        for (var round = 0; round < 40; round++)
+        {
+            for (var i = random.Next(1, 200); i > 0; i--)
+            {
+                var size = random.Next(1, 3000);
+                var fill = (byte)random.Next(1, 255);
+                var block = (byte*)arena.Alloc((nuint)size);
+                new Span<byte>(block, size).Fill(fill);
+                own.Add(((nint)block, size, fill));
+            }
+
+            foreach (var item in own)
+            {
+                if (random.Next(3) == 0)
+                {
+                    handoff.Enqueue(item);
+                }
+                else
+                {
+                    CheckFill(item, failures);
+                    arena.Free((void*)item.Block);
+                }
+            }
+
+            own.Clear();
+            for (var i = 0; i < 64 && handoff.TryDequeue(out var item); i++)
+            {
+                CheckFill(item, failures);
+                arena.Free((void*)item.Block);
+            }
+        }
+    }
+
+    private static void CheckFill((nint Block, int Size, byte Fill) item, System.Collections.Concurrent.ConcurrentQueue<string> failures)
+    {
+        var bad = new Span<byte>((void*)item.Block, item.Size).IndexOfAnyExcept(item.Fill);
+        if (bad >= 0)
+        {
+            failures.Enqueue($"block 0x{item.Block:x} of {item.Size} B lost its contents at byte {bad}");
+        }
+    }
+
     private static void RunOnThread(Action action)
     {
         Exception? failure = null;
