@@ -88,21 +88,23 @@ public sealed unsafe class BrkProcessTests
         var blocks = new List<Block>();
         var regions = new List<Block>();
         var glibcBreakMoves = 0;
+        long extraBudget = 256L << 20; // bytes glibc may allocate beyond three blocks a turn, in all
         ulong key = 1;
         try
         {
-            // More rounds while glibc has not moved the break often enough: earlier tests may have
-            // left free memory at the top of its main arena (its mmap threshold rises after freeing
-            // large chunks, so later large blocks come from the arena and are kept there).
-            for (var round = 0; round < 200 || (glibcBreakMoves < 10 && round < 1000); round++)
+            for (var round = 0; round < 200; round++)
             {
                 // glibc's turn, on its main-arena thread: blocks below the mmap threshold (128 KiB)
                 // come from the main arena's top, which glibc extends with sbrk.
                 glibc.Invoke(() =>
                 {
-                    for (var i = 0; i < 3; i++)
+                    // At least three blocks, and more until glibc grows the break (free memory that
+                    // earlier tests left in its main arena would otherwise absorb them all).
+                    var turnStart = GlibcMalloc.Break;
+                    for (var i = 0; i < 3 || (GlibcMalloc.Break == turnStart && extraBudget > 0); i++)
                     {
                         var size = (nuint)random.Next(1024, 96 * 1024);
+                        extraBudget -= i >= 3 ? (long)size : 0;
                         var before = GlibcMalloc.Break;
                         var p = NativeMemory.Alloc(size);
                         glibcBreakMoves += GlibcMalloc.Break != before ? 1 : 0;
