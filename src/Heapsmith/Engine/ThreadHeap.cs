@@ -31,9 +31,6 @@ internal unsafe struct ThreadHeap
     /// <summary>Blocks freed by this heap's thread (its own or others').</summary>
     public long Frees;
 
-    /// <summary>Set by other threads: some full page of this heap may have thread frees.</summary>
-    public int ThreadFreePending;
-
     /// <summary>1 while a thread owns the heap; 0 once abandoned or not yet handed out.</summary>
     public int Live;
 
@@ -63,6 +60,22 @@ internal unsafe struct ThreadHeap
 
     /// <summary>Link in the core's list of recycled heaps.</summary>
     public ThreadHeap* NextFree;
+
+#pragma warning disable CS0169 // padding, never read
+    /// <summary>Keeps <see cref="ThreadFreePending"/> off the cache line of the fast paths' counters.</summary>
+    private readonly CacheLine _beforeRemote;
+#pragma warning restore CS0169
+
+    /// <summary>
+    /// Set by other threads: some full page of this heap may have thread frees. The only field
+    /// other threads write on their free path, on a cache line of its own, so their writes do not
+    /// bounce the line the owner's every allocation writes (Allocs, Busy).
+    /// </summary>
+    public int ThreadFreePending;
+
+#pragma warning disable CS0169 // padding, never read
+    private readonly CacheLine _afterRemote;
+#pragma warning restore CS0169
 
     /// <summary>Pages found full (all classes).</summary>
     public PageQueue Full;
@@ -119,4 +132,10 @@ internal unsafe struct ThreadHeap
             direct[c] = &heap->Empty;
         }
     }
+}
+
+/// <summary>64 bytes of nothing: keeps fields written by different threads on different cache lines.</summary>
+[StructLayout(LayoutKind.Sequential, Size = 64)]
+internal struct CacheLine
+{
 }
