@@ -12,7 +12,8 @@ namespace Heapsmith.Engine;
 //
 // Files: HeapCore.cs (fields, lock, segments), HeapCore.Spans.cs (span bins, split, coalesce),
 // HeapCore.Pages.cs (small pages, thread heaps, abandonment), HeapCore.Large.cs (large runs, huge
-// mappings), HeapCore.Purge.cs (purge, trim, release), HeapCore.Stats.cs (GetStats).
+// mappings), HeapCore.Purge.cs (purge, trim, release), HeapCore.TrimThreads.cs (trim of other
+// threads' heaps), HeapCore.Stats.cs (GetStats).
 //
 // Invariants:
 // - Every segment in _segments is marked in the segment map and has HeapId == Id; every free unit
