@@ -42,6 +42,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
 
         var locked = LockOtherThreadHeaps(self);
         var taken = 0;
+        var released = 0;
         try
         {
             var revoked = false;
@@ -57,16 +58,20 @@ internal sealed unsafe partial class HeapCore<TSpec>
                 Interlocked.MemoryBarrierProcessWide();
             }
 
-            foreach (var heap in locked)
+            // Each heap is let go as soon as its pages are taken: its owner's slow paths wait for
+            // this heap only, not for the whole trim.
+            for (; released < locked.Count; released++)
             {
-                taken += TakeDrainedPages((ThreadHeap*)heap);
+                var heap = (ThreadHeap*)locked[released];
+                taken += TakeDrainedPages(heap);
+                ThreadHeap.ExitSlow(heap);
             }
         }
         finally
         {
-            foreach (var heap in locked)
+            for (; released < locked.Count; released++)
             {
-                ThreadHeap.ExitSlow((ThreadHeap*)heap);
+                ThreadHeap.ExitSlow((ThreadHeap*)locked[released]);
             }
         }
 
