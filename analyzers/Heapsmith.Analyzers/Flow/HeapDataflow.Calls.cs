@@ -107,11 +107,22 @@ internal sealed partial class HeapDataflow
                 continue;
             }
 
-            CheckUse(values[i], arguments[i].Value.Syntax, state);
+            var mayFree = parameter is not null && summary?.MayFreeParameter(parameter.Ordinal) == true;
+            if (!mayFree || !ReportDoubleFree(values[i], call.Syntax, arguments[i].Value.Syntax, state))
+            {
+                // The callee may free it: a block freed already may be freed again (HEAP001 above).
+                CheckUse(values[i], arguments[i].Value.Syntax, state);
+            }
+
             if (_context.UnannotatedCallsEscape || IsCollectionStore(method)
                 || (parameter is not null && summary?.KeepsParameter(parameter.Ordinal) == true))
             {
                 Escape(values[i], state);
+            }
+
+            if (mayFree)
+            {
+                MarkMaybeTaken(values[i], call.Syntax, state);
             }
         }
 
@@ -248,7 +259,7 @@ internal sealed partial class HeapDataflow
 
         foreach (var value in values)
         {
-            if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && facts.MayBeFreed && facts.FreedBy is { } earlier)
+            if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && facts.FreeMayRepeat && facts.FreedBy is { } earlier)
             {
                 if (_reporting)
                 {
@@ -328,6 +339,27 @@ internal sealed partial class HeapDataflow
 
             var states = strong ? BlockStates.Freed : facts.States | BlockStates.Freed;
             state.SetBlock(value.Block, new BlockFacts(facts.Origin, states, by));
+        }
+    }
+
+    /// <summary>A callee frees the block on some paths: no leak here (it was kept), but a later free may repeat it.</summary>
+    private static void MarkMaybeTaken(ImmutableArray<PointerValue> values, SyntaxNode by, FlowState state)
+    {
+        if (values.IsDefault)
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            if (value.IsNull || !state.Blocks.TryGetValue(value.Block, out var facts) || facts.Origin.IsUnownedMemory
+                || (facts.States & (BlockStates.Live | BlockStates.Escaped)) == 0 || (facts.States & BlockStates.MaybeTaken) != 0)
+            {
+                continue;
+            }
+
+            var states = (facts.States & ~BlockStates.Live) | BlockStates.Escaped | BlockStates.MaybeTaken;
+            state.SetBlock(value.Block, new BlockFacts(facts.Origin, states, facts.FreedBy ?? by));
         }
     }
 
