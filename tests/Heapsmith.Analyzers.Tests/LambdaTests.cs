@@ -236,4 +236,43 @@ public sealed class LambdaTests
 
     private static DiagnosticResult At(string id, int location, int free, int use) =>
         new DiagnosticResult(id, DiagnosticSeverity.Warning).WithLocation(location).WithLocation(free).WithLocation(use);
+
+    [Fact]
+    public Task LambdaInvokedWithNullConditionalAfterTheFreeUsesFreedMemory() => VerifyAsync(InClass("""
+            void M()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Action? a = () => {|#2:*p|} = 1;
+                {|#1:H.Free(p)|};
+                {|#0:a?.Invoke()|};
+            }
+        """), At("HEAP004", 0, 1, 2).WithArguments("p", "'H.Free(p)' at line 11"));
+
+    [Fact]
+    public Task LambdaThatFreesInvokedWithNullConditionalTwiceIsADoubleFree() => VerifyAsync(InClass("""
+            void M()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Action? release = () => {|#2:H.Free(p)|};
+                {|#1:release?.Invoke()|};
+                {|#0:release?.Invoke()|};
+            }
+        """), At("HEAP001", 0, 1, 2));
+
+    [Fact]
+    public Task LambdaInvokedWithNullConditionalBeforeTheFreeIsClean() => VerifyAsync(InClass("""
+            void M()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Action? a = () => *p = 1;
+                a?.Invoke();
+                H.Free(p);
+            }
+            void N()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Action? release = () => H.Free(p);
+                release?.Invoke();
+            }
+        """));
 }

@@ -5,6 +5,7 @@ using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Heapsmith.Analyzers.Flow;
@@ -128,7 +129,9 @@ internal sealed partial class HeapDataflow
 
         if (body is not null)
         {
-            ApplyCaptures(body, call.Syntax, invoked: true, state);
+            // a?.Invoke(): reported at the whole conditional access, not at its '.Invoke()' half.
+            var at = call.Syntax.Parent is ConditionalAccessExpressionSyntax access && access.WhenNotNull == call.Syntax ? access : call.Syntax;
+            ApplyCaptures(body, at, invoked: true, state);
         }
 
         if (method is not null && (_context.Apis.ReturnsOwnership(method) || summary?.ReturnsOwned == true))
