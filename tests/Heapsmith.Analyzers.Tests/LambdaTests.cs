@@ -275,4 +275,80 @@ public sealed class LambdaTests
                 release?.Invoke();
             }
         """));
+
+    [Fact]
+    public Task BlockALocalFunctionCapturesButDoesNotFreeLeaks() => VerifyAsync(InClass("""
+            void M()
+            {
+                byte* p = (byte*){|#0:H.Alloc(16)|};
+                Fill();
+                Fill();
+
+                void Fill() => p[0] = 1;
+            }
+        """), Diagnostic("HEAP003", 0));
+
+    [Fact]
+    public Task BlockALocalFunctionCapturesAndFreesDoesNotLeak() => VerifyAsync(InClass("""
+            void M(bool early)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                if (early)
+                {
+                    Release();
+                    return;
+                }
+
+                p[0] = 1;
+                Release();
+
+                void Release() => H.Free(p);
+            }
+        """));
+
+    [Fact]
+    public Task BlockALocalFunctionFreesOnOnePathOnlyLeaksOnTheOther() => VerifyAsync(InClass("""
+            void M(bool early)
+            {
+                byte* p = (byte*){|#0:H.Alloc(16)|};
+                if (early)
+                {
+                    Release();
+                    return;
+                }
+
+                p[0] = 1;
+
+                void Release() => H.Free(p);
+            }
+        """), Diagnostic("HEAP003", 0));
+
+    [Fact]
+    public Task BlockCapturedByALocalFunctionUsedAsADelegateIsHandedOver() => VerifyAsync(InClass("""
+            static void Later(Action a) { }
+            void M()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Later(Release);
+                Fill();
+
+                void Fill() => p[0] = 1;
+                void Release() => H.Free(p);
+            }
+            void N()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Outer();
+
+                void Outer() => Release();
+                void Release() => H.Free(p);
+            }
+            void O()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                MaybeRelease(true);
+
+                void MaybeRelease(bool now) { if (now) H.Free(p); }
+            }
+        """));
 }
