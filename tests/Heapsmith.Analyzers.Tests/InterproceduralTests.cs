@@ -270,4 +270,17 @@ public sealed class InterproceduralTests
                 Forward(p, done);
             }
         """), Diagnostic("HEAP001", 0, 1));
+
+    [Fact]
+    public Task HelperThatFreesOnlySometimesCalledTwiceIsReferenceCounting() => VerifyAsync(InClass("""
+            struct Node { public int References; }
+            static void Release(Node* node) { if (--node->References == 0) H.Free(node); }
+            void M()
+            {
+                Node* node = (Node*)H.Alloc(16);
+                node->References = 2;
+                Release(node);
+                Release(node);
+            }
+        """));
 }

@@ -109,9 +109,10 @@ internal sealed partial class HeapDataflow
             }
 
             var mayFree = parameter is not null && summary?.MayFreeParameter(parameter.Ordinal) == true;
-            if (!mayFree || !ReportDoubleFree(values[i], call.Syntax, arguments[i].Value.Syntax, state))
+            // The callee may free it: a block freed already may be freed again. Not one that an
+            // earlier such call may have freed: Release(node); Release(node); is reference counting.
+            if (!mayFree || !ReportDoubleFree(values[i], call.Syntax, arguments[i].Value.Syntax, state, afterMaybeTaken: false))
             {
-                // The callee may free it: a block freed already may be freed again (HEAP001 above).
                 CheckUse(values[i], arguments[i].Value.Syntax, state);
             }
 
@@ -252,8 +253,9 @@ internal sealed partial class HeapDataflow
         MarkFreed(values, call, state);
     }
 
-    /// <summary>HEAP001 when a block the values may point to may be freed already; true when there is one.</summary>
-    private bool ReportDoubleFree(ImmutableArray<PointerValue> values, SyntaxNode call, SyntaxNode pointer, FlowState state)
+    /// <summary>HEAP001 when a block the values may point to may be freed already (with
+    /// <paramref name="afterMaybeTaken"/>, also by a callee that frees it on some paths); true when there is one.</summary>
+    private bool ReportDoubleFree(ImmutableArray<PointerValue> values, SyntaxNode call, SyntaxNode pointer, FlowState state, bool afterMaybeTaken = true)
     {
         if (values.IsDefault)
         {
@@ -262,7 +264,8 @@ internal sealed partial class HeapDataflow
 
         foreach (var value in values)
         {
-            if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && facts.FreeMayRepeat && facts.FreedBy is { } earlier)
+            if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && (afterMaybeTaken ? facts.FreeMayRepeat : facts.MayBeFreed)
+                && facts.FreedBy is { } earlier)
             {
                 if (_reporting)
                 {
