@@ -351,4 +351,41 @@ public sealed class LambdaTests
                 void MaybeRelease(bool now) { if (now) H.Free(p); }
             }
         """));
+
+    [Fact]
+    public Task BlockOfALocalFunctionCapturedByANestedOneIsFollowed() => VerifyAsync(InClass("""
+            void M()
+            {
+                Leaky();
+                Tidy();
+
+                void Leaky()
+                {
+                    byte* p = (byte*){|#0:H.Alloc(16)|};
+                    Fill();
+
+                    void Fill() => p[0] = 1;
+                }
+
+                void Tidy()
+                {
+                    byte* q = (byte*)H.Alloc(16);
+                    Release();
+
+                    void Release() => H.Free(q);
+                }
+            }
+        """), Diagnostic("HEAP003", 0));
+
+    [Fact]
+    public Task FreeAfterALocalFunctionThatFreesItsCaptureSometimesMayFreeTwice() => VerifyAsync(InClass("""
+            void M(bool now)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                {|#1:MaybeRelease(now)|};
+                {|#0:H.Free(p)|};
+
+                void MaybeRelease(bool now) { if (now) H.Free(p); }
+            }
+        """), Diagnostic("HEAP001", 0, 1));
 }

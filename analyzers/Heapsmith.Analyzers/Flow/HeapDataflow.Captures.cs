@@ -287,6 +287,11 @@ internal sealed partial class HeapDataflow
             else if (capture.Takes || capture.Keeps)
             {
                 Escape(values, state);
+                if (invoked && (capture.Outcome & (BlockStates.Freed | BlockStates.MaybeTaken)) != 0)
+                {
+                    // Freed on some of the body's paths: a later free may repeat it (as for helpers).
+                    MarkMaybeTaken(values, at, state);
+                }
             }
 
             if (capture.Assigns)
