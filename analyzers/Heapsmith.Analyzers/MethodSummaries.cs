@@ -1,6 +1,8 @@
-// Inferred ownership summaries of methods in the same compilation: a helper that frees or keeps
-// a pointer parameter takes it (as if [OwnershipTakes]); one that returns a fresh block on every
-// path returns ownership (as if [OwnershipReturns]). Computed on first use from the callee's own
+// Inferred ownership summaries of methods in the same compilation: a helper that frees a pointer
+// parameter on every path takes it (as if [OwnershipTakes]); one that frees it on some paths may
+// free it (a free before or after the call may repeat it) and, like one that stores it, keeps it
+// (no leak); one that returns a fresh block on every path returns ownership (as if
+// [OwnershipReturns]). Computed on first use from the callee's own
 // control-flow graph, cached per method for the compilation, cycle-safe (a method on the current
 // thread's call chain, or past MaxDepth, reads as borrowing) and never throwing.
 using System;

@@ -208,4 +208,79 @@ public sealed class InterproceduralTests
                 MaybeRelease(p, done);
             }
         """));
+
+    [Fact]
+    public Task HelperThatFreesOnlySometimesAfterAFreeMayFreeTwice() => VerifyAsync(InClass("""
+            static void MaybeRelease(byte* p, bool done) { if (done) H.Free(p); }
+            void M(bool done)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                {|#1:H.Free(p)|};
+                {|#0:MaybeRelease(p, done)|};
+            }
+        """), Diagnostic("HEAP001", 0, 1));
+
+    [Fact]
+    public Task HelperThatNeverFreesOrKeepsIsNotADoubleFree() => VerifyAsync(InClass("""
+            static int Peek(byte* p, bool done) => done ? 0 : 1;
+            void M(bool done)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Peek(p, done);
+                H.Free(p);
+            }
+        """));
+
+    [Fact]
+    public Task FreeAfterAHelperThatFreesOnlySometimesMayFreeTwice() => VerifyAsync(InClass("""
+            static void MaybeRelease(byte* p, bool done) { if (done) H.Free(p); }
+            void M(bool done)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                {|#1:MaybeRelease(p, done)|};
+                {|#0:H.Free(p)|};
+            }
+        """), Diagnostic("HEAP001", 0, 1));
+
+    [Fact]
+    public Task HelperThatFreesOnlySometimesThenANewBlockIsClean() => VerifyAsync(InClass("""
+            static void MaybeRelease(byte* p, bool done) { if (done) H.Free(p); }
+            void M(bool done)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                MaybeRelease(p, done);
+                p = (byte*)H.Alloc(32);
+                H.Free(p);
+            }
+        """));
+
+    [Fact]
+    public Task HelperChainThatFreesOnlySometimesMayFreeTwice() => VerifyAsync(InClass("""
+            static void MaybeRelease(byte* p, bool done) { if (done) H.Free(p); }
+            static void Forward(byte* p, bool done) => MaybeRelease(p, done);
+            void M(bool done)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                {|#1:H.Free(p)|};
+                {|#0:Forward(p, done)|};
+            }
+            void N(bool done)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Forward(p, done);
+            }
+        """), Diagnostic("HEAP001", 0, 1));
+
+    [Fact]
+    public Task HelperThatFreesOnlySometimesCalledTwiceIsReferenceCounting() => VerifyAsync(InClass("""
+            struct Node { public int References; }
+            static void Release(Node* node) { if (--node->References == 0) H.Free(node); }
+            void M()
+            {
+                Node* node = (Node*)H.Alloc(16);
+                node->References = 2;
+                Release(node);
+                Release(node);
+            }
+        """));
 }

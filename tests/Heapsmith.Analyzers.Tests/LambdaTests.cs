@@ -236,4 +236,156 @@ public sealed class LambdaTests
 
     private static DiagnosticResult At(string id, int location, int free, int use) =>
         new DiagnosticResult(id, DiagnosticSeverity.Warning).WithLocation(location).WithLocation(free).WithLocation(use);
+
+    [Fact]
+    public Task LambdaInvokedWithNullConditionalAfterTheFreeUsesFreedMemory() => VerifyAsync(InClass("""
+            void M()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Action? a = () => {|#2:*p|} = 1;
+                {|#1:H.Free(p)|};
+                {|#0:a?.Invoke()|};
+            }
+        """), At("HEAP004", 0, 1, 2).WithArguments("p", "'H.Free(p)' at line 11"));
+
+    [Fact]
+    public Task LambdaThatFreesInvokedWithNullConditionalTwiceIsADoubleFree() => VerifyAsync(InClass("""
+            void M()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Action? release = () => {|#2:H.Free(p)|};
+                {|#1:release?.Invoke()|};
+                {|#0:release?.Invoke()|};
+            }
+        """), At("HEAP001", 0, 1, 2));
+
+    [Fact]
+    public Task LambdaInvokedWithNullConditionalBeforeTheFreeIsClean() => VerifyAsync(InClass("""
+            void M()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Action? a = () => *p = 1;
+                a?.Invoke();
+                H.Free(p);
+            }
+            void N()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Action? release = () => H.Free(p);
+                release?.Invoke();
+            }
+        """));
+
+    [Fact]
+    public Task BlockALocalFunctionCapturesButDoesNotFreeLeaks() => VerifyAsync(InClass("""
+            void M()
+            {
+                byte* p = (byte*){|#0:H.Alloc(16)|};
+                Fill();
+                Fill();
+
+                void Fill() => p[0] = 1;
+            }
+        """), Diagnostic("HEAP003", 0));
+
+    [Fact]
+    public Task BlockALocalFunctionCapturesAndFreesDoesNotLeak() => VerifyAsync(InClass("""
+            void M(bool early)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                if (early)
+                {
+                    Release();
+                    return;
+                }
+
+                p[0] = 1;
+                Release();
+
+                void Release() => H.Free(p);
+            }
+        """));
+
+    [Fact]
+    public Task BlockALocalFunctionFreesOnOnePathOnlyLeaksOnTheOther() => VerifyAsync(InClass("""
+            void M(bool early)
+            {
+                byte* p = (byte*){|#0:H.Alloc(16)|};
+                if (early)
+                {
+                    Release();
+                    return;
+                }
+
+                p[0] = 1;
+
+                void Release() => H.Free(p);
+            }
+        """), Diagnostic("HEAP003", 0));
+
+    [Fact]
+    public Task BlockCapturedByALocalFunctionUsedAsADelegateIsHandedOver() => VerifyAsync(InClass("""
+            static void Later(Action a) { }
+            void M()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Later(Release);
+                Fill();
+
+                void Fill() => p[0] = 1;
+                void Release() => H.Free(p);
+            }
+            void N()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                Outer();
+
+                void Outer() => Release();
+                void Release() => H.Free(p);
+            }
+            void O()
+            {
+                byte* p = (byte*)H.Alloc(16);
+                MaybeRelease(true);
+
+                void MaybeRelease(bool now) { if (now) H.Free(p); }
+            }
+        """));
+
+    [Fact]
+    public Task BlockOfALocalFunctionCapturedByANestedOneIsFollowed() => VerifyAsync(InClass("""
+            void M()
+            {
+                Leaky();
+                Tidy();
+
+                void Leaky()
+                {
+                    byte* p = (byte*){|#0:H.Alloc(16)|};
+                    Fill();
+
+                    void Fill() => p[0] = 1;
+                }
+
+                void Tidy()
+                {
+                    byte* q = (byte*)H.Alloc(16);
+                    Release();
+
+                    void Release() => H.Free(q);
+                }
+            }
+        """), Diagnostic("HEAP003", 0));
+
+    [Fact]
+    public Task FreeAfterALocalFunctionThatFreesItsCaptureSometimesMayFreeTwice() => VerifyAsync(InClass("""
+            void M(bool now)
+            {
+                byte* p = (byte*)H.Alloc(16);
+                {|#1:MaybeRelease(now)|};
+                {|#0:H.Free(p)|};
+
+                void MaybeRelease(bool now) { if (now) H.Free(p); }
+            }
+        """), Diagnostic("HEAP001", 0, 1));
 }

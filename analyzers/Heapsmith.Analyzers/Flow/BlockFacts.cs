@@ -25,6 +25,10 @@ internal enum BlockStates : byte
 
     /// <summary>Released with its arena's Dispose().</summary>
     Released = 16,
+
+    /// <summary>Handed to a callee that frees it on some of its paths only: a later free may be a
+    /// double free, while a later use is not reported (the callee may have kept it instead).</summary>
+    MaybeTaken = 32,
 }
 
 internal sealed class BlockFacts : IEquatable<BlockFacts>
@@ -44,6 +48,9 @@ internal sealed class BlockFacts : IEquatable<BlockFacts>
     public SyntaxNode? FreedBy { get; }
 
     public bool MayBeFreed => (States & (BlockStates.Freed | BlockStates.Released)) != 0;
+
+    /// <summary>A free here may free it again: freed, released, or handed to a callee that frees it on some paths.</summary>
+    public bool FreeMayRepeat => (States & (BlockStates.Freed | BlockStates.Released | BlockStates.MaybeTaken)) != 0;
 
     public BlockFacts With(BlockStates states, SyntaxNode? freedBy) => new(Origin, states, freedBy ?? FreedBy);
 

@@ -5,6 +5,7 @@ using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Heapsmith.Analyzers.Flow;
@@ -107,17 +108,31 @@ internal sealed partial class HeapDataflow
                 continue;
             }
 
-            CheckUse(values[i], arguments[i].Value.Syntax, state);
+            var mayFree = parameter is not null && summary?.MayFreeParameter(parameter.Ordinal) == true;
+            // The callee may free it: a block freed already may be freed again. Not one that an
+            // earlier such call may have freed: Release(node); Release(node); is reference counting.
+            if (!mayFree || !ReportDoubleFree(values[i], call.Syntax, arguments[i].Value.Syntax, state, afterMaybeTaken: false))
+            {
+                CheckUse(values[i], arguments[i].Value.Syntax, state);
+            }
+
             if (_context.UnannotatedCallsEscape || IsCollectionStore(method)
                 || (parameter is not null && summary?.KeepsParameter(parameter.Ordinal) == true))
             {
                 Escape(values[i], state);
             }
+
+            if (mayFree)
+            {
+                MarkMaybeTaken(values[i], call.Syntax, state);
+            }
         }
 
         if (body is not null)
         {
-            ApplyCaptures(body, call.Syntax, invoked: true, state);
+            // a?.Invoke(): reported at the whole conditional access, not at its '.Invoke()' half.
+            var at = call.Syntax.Parent is ConditionalAccessExpressionSyntax access && access.WhenNotNull == call.Syntax ? access : call.Syntax;
+            ApplyCaptures(body, at, invoked: true, state);
         }
 
         if (method is not null && (_context.Apis.ReturnsOwnership(method) || summary?.ReturnsOwned == true))
@@ -238,8 +253,9 @@ internal sealed partial class HeapDataflow
         MarkFreed(values, call, state);
     }
 
-    /// <summary>HEAP001 when a block the values may point to may be freed already; true when there is one.</summary>
-    private bool ReportDoubleFree(ImmutableArray<PointerValue> values, SyntaxNode call, SyntaxNode pointer, FlowState state)
+    /// <summary>HEAP001 when a block the values may point to may be freed already (with
+    /// <paramref name="afterMaybeTaken"/>, also by a callee that frees it on some paths); true when there is one.</summary>
+    private bool ReportDoubleFree(ImmutableArray<PointerValue> values, SyntaxNode call, SyntaxNode pointer, FlowState state, bool afterMaybeTaken = true)
     {
         if (values.IsDefault)
         {
@@ -248,7 +264,8 @@ internal sealed partial class HeapDataflow
 
         foreach (var value in values)
         {
-            if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && facts.MayBeFreed && facts.FreedBy is { } earlier)
+            if (!value.IsNull && state.Blocks.TryGetValue(value.Block, out var facts) && (afterMaybeTaken ? facts.FreeMayRepeat : facts.MayBeFreed)
+                && facts.FreedBy is { } earlier)
             {
                 if (_reporting)
                 {
@@ -328,6 +345,27 @@ internal sealed partial class HeapDataflow
 
             var states = strong ? BlockStates.Freed : facts.States | BlockStates.Freed;
             state.SetBlock(value.Block, new BlockFacts(facts.Origin, states, by));
+        }
+    }
+
+    /// <summary>A callee frees the block on some paths: no leak here (it was kept), but a later free may repeat it.</summary>
+    private static void MarkMaybeTaken(ImmutableArray<PointerValue> values, SyntaxNode by, FlowState state)
+    {
+        if (values.IsDefault)
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            if (value.IsNull || !state.Blocks.TryGetValue(value.Block, out var facts) || facts.Origin.IsUnownedMemory
+                || (facts.States & (BlockStates.Live | BlockStates.Escaped)) == 0 || (facts.States & BlockStates.MaybeTaken) != 0)
+            {
+                continue;
+            }
+
+            var states = (facts.States & ~BlockStates.Live) | BlockStates.Escaped | BlockStates.MaybeTaken;
+            state.SetBlock(value.Block, new BlockFacts(facts.Origin, states, facts.FreedBy ?? by));
         }
     }
 

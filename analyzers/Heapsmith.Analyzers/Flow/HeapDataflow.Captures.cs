@@ -4,7 +4,8 @@
 //   after free are found; what happens to that block (first use, freed or kept at the exits,
 //   the variable assigned) becomes the body's BodyEffects.
 // - In the caller, the effects apply where the body runs: a call of a local function, an
-//   invocation of a delegate local that holds one lambda (or local function) on every assignment,
+//   invocation of a delegate local that holds one lambda (or local function) on every assignment
+//   (also as a?.Invoke(), which the graph invokes through a flow capture of the local),
 //   a lambda passed to a call (it may run during the call). There, a captured block that may be
 //   freed already and that the body uses or frees is HEAP004 or HEAP001. Creating a lambda is not
 //   a use (the variable, not its value, is captured); a lambda stored or returned runs at a time
@@ -24,6 +25,9 @@ internal sealed partial class HeapDataflow
 
     /// <summary>In a caller: the lambda or local function each delegate local always holds (null: not one known body).</summary>
     private Dictionary<ILocalSymbol, object?>? _delegateTargets;
+
+    /// <summary>In a caller: the one value each flow capture holds (null: assigned more than once).</summary>
+    private Dictionary<CaptureId, IOperation?>? _flowCaptureValues;
 
     private sealed class CaptureRecord
     {
@@ -159,6 +163,7 @@ internal sealed partial class HeapDataflow
     /// <summary>The lambda or local function an operation denotes, if it is one known body.</summary>
     private object? BodyTargetOf(IOperation? operation)
     {
+        var depth = 0;
         while (true)
         {
             switch (operation)
@@ -179,10 +184,36 @@ internal sealed partial class HeapDataflow
                 case ILocalReferenceOperation local:
                     (_delegateTargets ??= DelegateTargets()).TryGetValue(local.Local, out var target);
                     return target;
+                case IFlowCaptureReferenceOperation reference when (depth += 1) < 8:
+                    // a?.Invoke(): the graph captures 'a' and invokes through the capture.
+                    (_flowCaptureValues ??= FlowCaptureValues()).TryGetValue(reference.Id, out var captured);
+                    operation = captured;
+                    continue;
                 default:
                     return null;
             }
         }
+    }
+
+    /// <summary>The value each flow capture of this graph is given, when it is given exactly one.</summary>
+    private Dictionary<CaptureId, IOperation?> FlowCaptureValues()
+    {
+        var values = new Dictionary<CaptureId, IOperation?>();
+        foreach (var block in _cfg.Blocks)
+        {
+            foreach (var root in block.Operations)
+            {
+                foreach (var operation in root.DescendantsAndSelf())
+                {
+                    if (operation is IFlowCaptureOperation capture)
+                    {
+                        values[capture.Id] = values.ContainsKey(capture.Id) ? null : capture.Value;
+                    }
+                }
+            }
+        }
+
+        return values;
     }
 
     private BodyEffects? EffectsOf(object? target)
@@ -256,6 +287,11 @@ internal sealed partial class HeapDataflow
             else if (capture.Takes || capture.Keeps)
             {
                 Escape(values, state);
+                if (invoked && (capture.Outcome & (BlockStates.Freed | BlockStates.MaybeTaken)) != 0)
+                {
+                    // Freed on some of the body's paths: a later free may repeat it (as for helpers).
+                    MarkMaybeTaken(values, at, state);
+                }
             }
 
             if (capture.Assigns)

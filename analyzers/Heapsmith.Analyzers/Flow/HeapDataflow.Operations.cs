@@ -70,7 +70,7 @@ internal sealed partial class HeapDataflow
                 return KeyOfElement(element, state) is { } elementKey ? state.Read(elementKey) : default;
             case IFlowAnonymousFunctionOperation lambda:
                 _lambdas.Add(lambda);
-                _captured ??= CapturedVariables.Of(_cfg.OriginalOperation);
+                _captured ??= CapturedVariables.Of(_cfg.OriginalOperation, followDirectCalls: _bodies is not null);
                 EscapeCaptured(state);
                 return default;
             case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern:

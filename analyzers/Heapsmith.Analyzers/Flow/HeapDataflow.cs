@@ -60,7 +60,9 @@ internal sealed partial class HeapDataflow
         _inputs = new List<FlowState>?[cfg.Blocks.Length];
         _collapsed = new bool[cfg.Blocks.Length];
         // Which variables lambdas capture costs a data-flow query: asked only when there are any.
-        _captured = cfg.LocalFunctions.Length > 0 ? CapturedVariables.Of(cfg.OriginalOperation) : null;
+        // With bodies followed, a pointer only local functions capture and that are only called
+        // directly is left to their effects at the calls (not handed over).
+        _captured = cfg.LocalFunctions.Length > 0 ? CapturedVariables.Of(cfg.OriginalOperation, followDirectCalls: bodies is not null) : null;
         // A body (lambda, local function) also summarises itself for the caller that runs it.
         _summary = sink is null || IsBody ? new SummaryCollector() : null;
         _captures = IsBody ? new Dictionary<ISymbol, CaptureRecord>(SymbolEqualityComparer.Default) : null;

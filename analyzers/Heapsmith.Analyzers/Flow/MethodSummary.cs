@@ -7,12 +7,13 @@ namespace Heapsmith.Analyzers.Flow;
 
 internal sealed class MethodSummary
 {
-    public static readonly MethodSummary Borrowing = new(ImmutableArray<bool>.Empty, ImmutableArray<bool>.Empty, false, null);
+    public static readonly MethodSummary Borrowing = new(ImmutableArray<bool>.Empty, ImmutableArray<bool>.Empty, ImmutableArray<bool>.Empty, false, null);
 
-    public MethodSummary(ImmutableArray<bool> takes, ImmutableArray<bool> keeps, bool returnsOwned, Allocator? returnAllocator)
+    public MethodSummary(ImmutableArray<bool> takes, ImmutableArray<bool> keeps, ImmutableArray<bool> mayFree, bool returnsOwned, Allocator? returnAllocator)
     {
         Takes = takes;
         Keeps = keeps;
+        MayFree = mayFree;
         ReturnsOwned = returnsOwned;
         ReturnAllocator = returnAllocator;
     }
@@ -24,6 +25,10 @@ internal sealed class MethodSummary
     /// PushBack, a constructor): the caller need not free it, and may still use it.</summary>
     public ImmutableArray<bool> Keeps { get; }
 
+    /// <summary>Per parameter ordinal: the callee frees the pointer on some paths but not all (so it
+    /// is also kept): handing it a block that may be freed already may free it twice.</summary>
+    public ImmutableArray<bool> MayFree { get; }
+
     /// <summary>The result is a fresh block the caller owns.</summary>
     public bool ReturnsOwned { get; }
 
@@ -33,4 +38,6 @@ internal sealed class MethodSummary
     public bool TakesParameter(int ordinal) => ordinal >= 0 && ordinal < Takes.Length && Takes[ordinal];
 
     public bool KeepsParameter(int ordinal) => ordinal >= 0 && ordinal < Keeps.Length && Keeps[ordinal];
+
+    public bool MayFreeParameter(int ordinal) => ordinal >= 0 && ordinal < MayFree.Length && MayFree[ordinal];
 }

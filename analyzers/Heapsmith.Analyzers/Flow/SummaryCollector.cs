@@ -68,7 +68,8 @@ internal sealed class SummaryCollector
         }
     }
 
-    /// <summary>A parameter is taken when every path frees it; kept when some path frees it or,
+    /// <summary>A parameter is taken when every path frees it; may be freed when some paths do (or
+    /// hand it to a helper that may free it); kept when some path frees it or,
     /// for a pointer (not an integer address, which is bookkeeping), stores it where it outlives
     /// the call.</summary>
     public MethodSummary Build(ImmutableArray<IParameterSymbol> parameters)
@@ -77,11 +78,15 @@ internal sealed class SummaryCollector
         var takes = outcomes
             .Select(states => (states & BlockStates.Freed) != 0 && (states & (BlockStates.Live | BlockStates.Escaped)) == 0)
             .ToImmutableArray();
+        // Handed on to a helper that frees it sometimes counts as freed sometimes (helper chains).
+        var mayFree = outcomes
+            .Select((states, i) => !takes[i] && (states & (BlockStates.Freed | BlockStates.MaybeTaken)) != 0)
+            .ToImmutableArray();
         var keeps = parameters
-            .Select((p, i) => !takes[i] && ((outcomes[i] & BlockStates.Freed) != 0
+            .Select((p, i) => !takes[i] && (mayFree[i]
                 || ((outcomes[i] & BlockStates.Escaped) != 0 && p.Type.TypeKind == TypeKind.Pointer)))
             .ToImmutableArray();
         var returnsOwned = _sawReturn && _allReturnsOwned && _sawOwnedBlock;
-        return new MethodSummary(takes, keeps, returnsOwned, returnsOwned && _allocatorsAgree ? _returnAllocator : null);
+        return new MethodSummary(takes, keeps, mayFree, returnsOwned, returnsOwned && _allocatorsAgree ? _returnAllocator : null);
     }
 }
