@@ -68,30 +68,12 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         return block != null ? block : TryAllocGeneric(size);
     }
 
-    /// <summary>The fast path: a small block popped from the calling thread's page (its canary set), or null.</summary>
+    /// <summary>The fast path: a small block popped from the calling thread's page (FastPaths), or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void* TryPopSmall(nuint size)
     {
         ThrowIfDisposed();
-        if (size > (nuint)TSpec.MaxSmallSize)
-        {
-            return null;
-        }
-
-        var heap = CurrentHeap;
-        if (heap == null)
-        {
-            return null;
-        }
-
-        var sizeClass = TSpec.SizeClassOf(size);
-        var block = SmallAlloc<TSpec>.TryPop(heap, sizeClass);
-        if (HeapCheck<TSpec>.HasCanary && block != null)
-        {
-            HeapCheck<TSpec>.SetSmallCanary(block, size, (nuint)TSpec.BlockSize(sizeClass));
-        }
-
-        return block;
+        return size <= (nuint)TSpec.MaxSmallSize ? FastPaths<TSpec>.TryPopSmall(CurrentHeap, size) : null;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -45,31 +45,10 @@ public static unsafe class StaticHeap<TSpec>
         return block != null ? block : TryAllocGeneric(size);
     }
 
-    /// <summary>The fast path: a small block popped from the calling thread's page, or null. With
-    /// Checks.Canary the canary is set here, the block size known from the size class.</summary>
+    /// <summary>The fast path: a small block popped from the calling thread's page (FastPaths), or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void* TryPopSmall(nuint size)
-    {
-        if (size > (nuint)TSpec.MaxSmallSize)
-        {
-            return null;
-        }
-
-        var heap = CurrentHeap;
-        if (heap == null)
-        {
-            return null;
-        }
-
-        var sizeClass = TSpec.SizeClassOf(size);
-        var block = SmallAlloc<TSpec>.TryPop(heap, sizeClass);
-        if (HeapCheck<TSpec>.HasCanary && block != null)
-        {
-            HeapCheck<TSpec>.SetSmallCanary(block, size, (nuint)TSpec.BlockSize(sizeClass));
-        }
-
-        return block;
-    }
+    private static void* TryPopSmall(nuint size) =>
+        size <= (nuint)TSpec.MaxSmallSize ? FastPaths<TSpec>.TryPopSmall(CurrentHeap, size) : null;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void* AllocGeneric(nuint size)
