@@ -4,7 +4,7 @@ using System.Linq;
 using CsCheck;
 using Heapsmith.Engine;
 using Heapsmith.Os;
-using CheckedSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.PagePurgeCheckedSpecParameters>;
+using CheckedSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.MmapCheckedSpecParameters>;
 using Spec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.PagePurgeSpecParameters>;
 
 namespace Heapsmith.Tests.Engine;

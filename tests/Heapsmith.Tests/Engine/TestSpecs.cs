@@ -295,21 +295,3 @@ public sealed class ArenaThreadsSpecParameters : MmapParameters;
 
 /// <summary>In-page purging (mmap: the NativeMemory backend cannot give memory back, so it is not done there).</summary>
 public sealed class PagePurgeSpecParameters : MmapParameters;
-
-/// <summary>In-page purging with every check on.</summary>
-public sealed class PagePurgeCheckedSpecParameters : ISpecParameters
-{
-    public static int MaxSmallSize => 16384;
-
-    public static int PageShift => 16;
-
-    public static int SegmentShift => 22;
-
-    public static bool ThreadSafe => true;
-
-    public static int PurgeDelayMs => 10;
-
-    public static HeapBackend Backend => HeapBackend.Mmap;
-
-    public static HeapChecks Checks => HeapChecks.All;
-}
