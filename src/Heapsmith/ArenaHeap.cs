@@ -15,7 +15,9 @@ namespace Heapsmith;
 // cost one CAS; large blocks and page refills take the arena core's lock. Not thread safe: one
 // heap, no lock, no atomics.
 // Dispose must not run concurrently with other members on the same arena (it unmaps the memory
-// they work on); members called after it returns throw. Pointers of another heap (another arena,
+// they work on); members called after it returns throw. No finalizer: blocks are raw pointers that
+// do not keep the arena reachable, so a finalizer could unmap memory still in use; an arena never
+// disposed keeps its memory until the process ends. Pointers of another heap (another arena,
 // the static heap) are ignored by Free and rejected by Realloc; see HeapApi.
 
 /// <summary>An independent heap described by <typeparamref name="TSpec"/>; generated instance heaps forward here.</summary>
