@@ -75,7 +75,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     private void* TryPopSmall(nuint size)
     {
         ThrowIfDisposed();
-        return size <= (nuint)TSpec.MaxSmallSize ? FastPaths<TSpec>.TryPopSmall(CurrentHeap, size) : null;
+        return HeapCheck<TSpec>.Padded(size) <= (nuint)TSpec.MaxSmallSize ? FastPaths<TSpec>.TryPopSmall(CurrentHeap, size) : null;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -177,7 +177,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     public nuint GoodSize(nuint size)
     {
         ThrowIfDisposed();
-        return HeapCore<TSpec>.GoodSize(size);
+        return HeapCore<TSpec>.GoodSize(HeapCheck<TSpec>.Padded(size));
     }
 
     /// <summary>Whether the block belongs to this heap.</summary>

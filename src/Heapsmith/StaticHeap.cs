@@ -48,7 +48,7 @@ public static unsafe class StaticHeap<TSpec>
     /// <summary>The fast path: a small block popped from the calling thread's page (FastPaths), or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void* TryPopSmall(nuint size) =>
-        size <= (nuint)TSpec.MaxSmallSize ? FastPaths<TSpec>.TryPopSmall(CurrentHeap, size) : null;
+        HeapCheck<TSpec>.Padded(size) <= (nuint)TSpec.MaxSmallSize ? FastPaths<TSpec>.TryPopSmall(CurrentHeap, size) : null;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void* AllocGeneric(nuint size)
@@ -171,7 +171,7 @@ public static unsafe class StaticHeap<TSpec>
 
     /// <summary>The size <c>Alloc(size)</c> provides.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nuint GoodSize(nuint size) => HeapCore<TSpec>.GoodSize(size);
+    public static nuint GoodSize(nuint size) => HeapCore<TSpec>.GoodSize(HeapCheck<TSpec>.Padded(size));
 
     /// <summary>Whether the block belongs to this heap.</summary>
     public static bool Owns(void* ptr) => HeapApi<TSpec>.Owns(s_core, ptr);

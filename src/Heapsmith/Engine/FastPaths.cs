@@ -13,7 +13,7 @@ namespace Heapsmith.Engine;
 internal static unsafe class FastPaths<TSpec>
     where TSpec : struct, IHeapSpec
 {
-    /// <summary>A small block (size at most MaxSmallSize, tested by the caller) popped from <paramref name="heap"/>, or null.</summary>
+    /// <summary>A small block (Padded(size) at most MaxSmallSize, tested by the caller) popped from <paramref name="heap"/>, or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* TryPopSmall(ThreadHeap* heap, nuint size)
     {
@@ -22,7 +22,7 @@ internal static unsafe class FastPaths<TSpec>
             return null;
         }
 
-        var sizeClass = TSpec.SizeClassOf(size);
+        var sizeClass = TSpec.SizeClassOf(HeapCheck<TSpec>.Padded(size));
         var block = SmallAlloc<TSpec>.TryPop(heap, sizeClass);
         if (HeapCheck<TSpec>.HasCanary && block != null)
         {

@@ -18,6 +18,7 @@ internal static unsafe class HeapApi<TSpec>
     /// <summary>Allocates <paramref name="size"/> bytes on <paramref name="heap"/> (not null); null when the OS refuses.</summary>
     public static void* TryAlloc(HeapCore<TSpec> core, ThreadHeap* heap, nuint size)
     {
+        size = HeapCheck<TSpec>.Padded(size);
         if (size <= (nuint)TSpec.MaxSmallSize)
         {
             return SmallAlloc<TSpec>.AllocClass(core, heap, TSpec.SizeClassOf(size));
@@ -37,18 +38,19 @@ internal static unsafe class HeapApi<TSpec>
         }
 
         var total = count * size;
+        var served = HeapCheck<TSpec>.Padded(total);
         void* block;
-        if (total <= (nuint)TSpec.MaxSmallSize)
+        if (served <= (nuint)TSpec.MaxSmallSize)
         {
-            block = SmallAlloc<TSpec>.AllocClass(core, heap, TSpec.SizeClassOf(total));
+            block = SmallAlloc<TSpec>.AllocClass(core, heap, TSpec.SizeClassOf(served));
             if (block != null)
             {
                 NativeMemory.Clear(block, total);
             }
         }
-        else if (total <= SegmentLayout<TSpec>.LargeMax)
+        else if (served <= SegmentLayout<TSpec>.LargeMax)
         {
-            block = core.TryAllocLarge(total, out var zero);
+            block = core.TryAllocLarge(served, out var zero);
             if (block != null && !zero)
             {
                 NativeMemory.Clear(block, total);
@@ -57,7 +59,7 @@ internal static unsafe class HeapApi<TSpec>
         else
         {
             // A huge mapping is fresh from the OS: zero already.
-            block = core.TryAllocHuge(total, (nuint)TSpec.Alignment);
+            block = core.TryAllocHuge(served, (nuint)TSpec.Alignment);
         }
 
         return block != null ? block : throw OutOfMemory(total);
@@ -76,21 +78,22 @@ internal static unsafe class HeapApi<TSpec>
         }
 
         void* block = null;
+        var served = HeapCheck<TSpec>.Padded(size);
         if (alignment <= (nuint)TSpec.Alignment)
         {
             block = TryAlloc(core, heap, size);
         }
-        else if (size <= (nuint)TSpec.MaxSmallSize && alignment <= SegmentLayout<TSpec>.UnitSize && FirstAlignedClass(size, alignment) is var c and >= 0)
+        else if (served <= (nuint)TSpec.MaxSmallSize && alignment <= SegmentLayout<TSpec>.UnitSize && FirstAlignedClass(served, alignment) is var c and >= 0)
         {
             block = SmallAlloc<TSpec>.AllocClass(core, heap, c);
         }
-        else if (alignment <= SegmentLayout<TSpec>.UnitSize && LargeGoodSize(size) <= SegmentLayout<TSpec>.LargeMax)
+        else if (alignment <= SegmentLayout<TSpec>.UnitSize && LargeGoodSize(served) <= SegmentLayout<TSpec>.LargeMax)
         {
-            block = core.TryAllocLarge(LargeGoodSize(size), out _);
+            block = core.TryAllocLarge(LargeGoodSize(served), out _);
         }
         else
         {
-            block = core.TryAllocHuge(size, alignment);
+            block = core.TryAllocHuge(served, alignment);
         }
 
         return block != null ? block : throw OutOfMemory(size);
@@ -167,18 +170,19 @@ internal static unsafe class HeapApi<TSpec>
         }
 
         var usable = page->BlockSize;
-        var good = HeapCore<TSpec>.GoodSize(newSize);
+        var served = HeapCheck<TSpec>.Padded(newSize);
+        var good = HeapCore<TSpec>.GoodSize(served);
         switch (page->Kind)
         {
             case PageKind.Small:
-                if (newSize <= usable && (newSize >= usable / 2 || good == usable))
+                if (served <= usable && (served >= usable / 2 || good == usable))
                 {
                     return p;
                 }
 
                 break;
             case PageKind.Large:
-                if (newSize > (nuint)TSpec.MaxSmallSize && newSize <= SegmentLayout<TSpec>.LargeMax && core.TryResizeLarge(page, newSize))
+                if (served > (nuint)TSpec.MaxSmallSize && served <= SegmentLayout<TSpec>.LargeMax && core.TryResizeLarge(page, served))
                 {
                     return p;
                 }
@@ -186,7 +190,7 @@ internal static unsafe class HeapApi<TSpec>
                 break;
             default:
                 var capacity = HeapCore<TSpec>.HugeCapacity(page);
-                if (newSize > SegmentLayout<TSpec>.LargeMax && good <= capacity && good >= capacity / 2)
+                if (served > SegmentLayout<TSpec>.LargeMax && good <= capacity && good >= capacity / 2)
                 {
                     page->BlockSize = good;
                     return p;

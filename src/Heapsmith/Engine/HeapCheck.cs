@@ -25,8 +25,10 @@ namespace Heapsmith.Engine;
 //   per free, its cost in proportion to the block size: a testing aid, not a production setting.
 // - Canary: the bytes between the requested size and the usable size (at most CanaryMax of them)
 //   are filled with CanaryByte by every allocating call; a sized free, Free(p, size), checks them
-//   and reports an overrun. An unsized free cannot know where the request ended: not checked. A
-//   request that fills its size class exactly has no canary bytes.
+//   and reports an overrun. An unsized free cannot know where the request ended: not checked.
+//   With canaries on, every request is served as if one byte larger (Padded), so a request that
+//   would fill its size class exactly still gets a canary byte (mimalloc's debug padding does the
+//   same); GoodSize and UsableSize follow, so UsableSize(Alloc(n)) == GoodSize(n) still holds.
 //
 // Two paths. The common case, a small block freed by the thread heap that owns its page (the
 // caller tested page->Heap == heap, which implies a small page of this very heap), is inlined into
@@ -71,6 +73,10 @@ internal static unsafe class HeapCheck<TSpec>
     }
 
     private static bool Has(HeapChecks check) => (TSpec.Checks & check) != 0;
+
+    /// <summary>The size a request of <paramref name="size"/> is served as: one byte more when canaries are on, so every block has a canary byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nuint Padded(nuint size) => HasCanary && size != nuint.MaxValue ? size + 1 : size;
 
     /// <summary>A block just allocated for <paramref name="size"/> bytes, its canary set when canaries are on; null passes through.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

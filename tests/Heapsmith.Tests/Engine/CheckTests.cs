@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Heapsmith.Engine;
@@ -199,6 +200,49 @@ public unsafe class CheckTests
             StaticHeap<MmapCheckedSpec>.Free(tooLarge, size);
             StillWorks<MmapCheckedSpec>();
         }
+    }
+
+    [Fact]
+    public void A_request_that_fills_its_size_class_still_gets_a_canary_byte()
+    {
+        // Every small class's exact block size, and large requests of whole OS pages: each is served
+        // one byte larger, so the byte after the request is a canary and UsableSize == GoodSize.
+        var sizes = new List<nuint>();
+        for (var c = 0; c < MmapCheckedSpec.SizeClassCount; c++)
+        {
+            sizes.Add((nuint)MmapCheckedSpec.BlockSize(c));
+        }
+
+        sizes.Add(20_480);
+        sizes.Add(65_536);
+        foreach (var size in sizes)
+        {
+            var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(size);
+            var usable = StaticHeap<MmapCheckedSpec>.UsableSize(block);
+            Assert.Equal(StaticHeap<MmapCheckedSpec>.GoodSize(size), usable);
+            Assert.True(usable > size, $"{size} B: the block has room for a canary ({usable} B)");
+            block[size] = 0;
+            Assert.Contains("overrun", Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(block, size)).Problem);
+            block[size] = HeapCheck<MmapCheckedSpec>.CanaryByte;
+            StaticHeap<MmapCheckedSpec>.Free(block, size);
+
+            // Realloc to an exact fit, and zeroed allocation, are served the same way.
+            var grown = (byte*)StaticHeap<MmapCheckedSpec>.Realloc(StaticHeap<MmapCheckedSpec>.Alloc(8), size);
+            Assert.True(StaticHeap<MmapCheckedSpec>.UsableSize(grown) > size);
+            StaticHeap<MmapCheckedSpec>.Free(grown, size);
+            var zeroed = (byte*)StaticHeap<MmapCheckedSpec>.AllocZeroed(1, size);
+            Assert.True(StaticHeap<MmapCheckedSpec>.UsableSize(zeroed) > size);
+            StaticHeap<MmapCheckedSpec>.Free(zeroed, size);
+        }
+
+        using var arena = new ArenaHeap<MmapCheckedSpec>();
+        var fromArena = (byte*)arena.Alloc(64);
+        Assert.Equal(arena.GoodSize(64), arena.UsableSize(fromArena));
+        fromArena[64] = 0;
+        Assert.Throws<HeapCorruptionException>(() => arena.Free(fromArena, 64));
+        fromArena[64] = HeapCheck<MmapCheckedSpec>.CanaryByte;
+        arena.Free(fromArena, 64);
+        StillWorks<MmapCheckedSpec>();
     }
 
     [Fact]
