@@ -231,19 +231,7 @@ internal static unsafe class HeapApi<TSpec>
             return false;
         }
 
-        if (page->Kind != PageKind.Small)
-        {
-            return p == page->Start;
-        }
-
-        var offset = (nuint)p - (nuint)page->Start;
-        if (offset >= (nuint)page->Reserved * page->BlockSize)
-        {
-            return false;
-        }
-
-        var index = ((ulong)offset * TSpec.BlockIndexMultiplier(page->SizeClass)) >> TSpec.BlockIndexShift;
-        return index * page->BlockSize == offset;
+        return page->Kind == PageKind.Small ? SmallAlloc<TSpec>.IsBlockStart(page, p) : p == page->Start;
     }
 
     /// <summary>The page of a block of this heap (small page, large run, huge), or null.</summary>

@@ -174,7 +174,7 @@ internal static unsafe class HeapCheck<TSpec>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void BeforeLocalFree(Page* page, void* p, nuint size, bool sized)
     {
-        if (Has(HeapChecks.Ownership) && !IsBlockStart(page, p))
+        if (Has(HeapChecks.Ownership) && !SmallAlloc<TSpec>.IsBlockStart(page, p))
         {
             FailInterior(p);
         }
@@ -259,7 +259,7 @@ internal static unsafe class HeapCheck<TSpec>
         switch (page->Kind)
         {
             case PageKind.Small:
-                if (ownership && !IsBlockStart(page, p))
+                if (ownership && !SmallAlloc<TSpec>.IsBlockStart(page, p))
                 {
                     FailInterior(p);
                 }
@@ -281,19 +281,6 @@ internal static unsafe class HeapCheck<TSpec>
             default:
                 return ownership || Has(HeapChecks.DoubleFree) ? throw Misuse(p, "double free (the block's pages are free)") : false;
         }
-    }
-
-    /// <summary>
-    /// Whether <paramref name="p"/> is the start of one of the small page's blocks: the index from
-    /// the class's multiplier (exact at every block start), then multiplied back, which gives the
-    /// offset again only at a block start; an index past Reserved is past the page's blocks.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsBlockStart(Page* page, void* p)
-    {
-        var offset = (nuint)p - (nuint)page->Start;
-        var index = ((ulong)offset * TSpec.BlockIndexMultiplier(page->SizeClass)) >> TSpec.BlockIndexShift;
-        return index < (ulong)page->Reserved && index * page->BlockSize == offset;
     }
 
     [DoesNotReturn]

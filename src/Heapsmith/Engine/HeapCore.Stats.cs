@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Threading;
 
 namespace Heapsmith.Engine;
 
@@ -35,7 +34,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
                 var page = &pages[u];
                 if (page->Kind == PageKind.Small)
                 {
-                    var used = page->Abandoned != 0 ? page->Used - ThreadFreeCount(page) : page->Used;
+                    var used = page->Abandoned != 0 ? page->Used - SmallAlloc<TSpec>.ThreadFreeCount(page, int.MaxValue - 1) : page->Used;
                     live[page->SizeClass] += used;
                     inUse += used * (long)page->BlockSize;
                     purgedInPages += PagePurge<TSpec>.PurgedBytes(page);
@@ -70,17 +69,6 @@ internal sealed unsafe partial class HeapCore<TSpec>
             Frees: frees,
             BytesPurged: purgedTotal,
             LiveBlocksBySizeClass: ImmutableArray.Create(live));
-    }
-
-    private static int ThreadFreeCount(Page* page)
-    {
-        var count = 0;
-        for (var block = (void*)Volatile.Read(ref page->ThreadFree); block != null; block = *(void**)block)
-        {
-            count++;
-        }
-
-        return count;
     }
 
     /// <summary>Small pages handed out to thread heaps or abandoned (tests: which pages Trim took).</summary>

@@ -235,13 +235,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
     private static bool IsDrained(Page* page)
     {
         var used = Volatile.Read(ref page->Used);
-        var count = 0;
-        for (var block = (void*)Volatile.Read(ref page->ThreadFree); block != null && count <= used; block = *(void**)block)
-        {
-            count++;
-        }
-
-        return count == used;
+        return SmallAlloc<TSpec>.ThreadFreeCount(page, used) == used;
     }
 
     /// <summary>Collects a drained page's thread frees and hands it back to the core.</summary>

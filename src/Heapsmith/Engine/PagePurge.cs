@@ -88,10 +88,9 @@ internal static unsafe class PagePurge<TSpec>
         var words = (capacity + 63) >> 6;
         var free = stackalloc ulong[words];
         new System.Span<ulong>(free, words).Clear();
-        var multiplier = TSpec.BlockIndexMultiplier(page->SizeClass);
         for (var block = page->FreeList; block != null; block = *(void**)block)
         {
-            var index = (int)(((ulong)((byte*)block - page->Start) * multiplier) >> TSpec.BlockIndexShift);
+            var index = (int)SmallAlloc<TSpec>.BlockIndex(page, (nuint)((byte*)block - page->Start));
             free[index >> 6] |= 1UL << index;
         }
 
@@ -211,7 +210,7 @@ internal static unsafe class PagePurge<TSpec>
             return false;
         }
 
-        var index = (int)(((ulong)((byte*)p - page->Start) * TSpec.BlockIndexMultiplier(page->SizeClass)) >> TSpec.BlockIndexShift);
+        var index = (int)SmallAlloc<TSpec>.BlockIndex(page, (nuint)((byte*)p - page->Start));
         return Touches(index, page->BlockSize, mask);
     }
 

@@ -277,6 +277,42 @@ internal static unsafe class SmallAlloc<TSpec>
         page->Capacity += count;
     }
 
+    /// <summary>
+    /// The index of the block of the small page at byte offset <paramref name="offset"/> from its
+    /// first block: the class's multiplier, exact at every offset inside the page (no division).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong BlockIndex(Page* page, nuint offset) =>
+        ((ulong)offset * TSpec.BlockIndexMultiplier(page->SizeClass)) >> TSpec.BlockIndexShift;
+
+    /// <summary>
+    /// Whether <paramref name="p"/> is the start of one of the small page's blocks: the index,
+    /// multiplied back, gives the offset again only at a block start; an index past Reserved is past
+    /// the page's blocks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsBlockStart(Page* page, void* p)
+    {
+        var offset = (nuint)p - (nuint)page->Start;
+        var index = BlockIndex(page, offset);
+        return index < (ulong)page->Reserved && index * page->BlockSize == offset;
+    }
+
+    /// <summary>
+    /// Blocks in the page's thread-free list, counted up to <paramref name="limit"/> + 1 at most.
+    /// Safe without the owner: blocks in the list keep their links until the owner collects them.
+    /// </summary>
+    public static int ThreadFreeCount(Page* page, int limit)
+    {
+        var count = 0;
+        for (var block = (void*)Volatile.Read(ref page->ThreadFree); block != null && count <= limit; block = *(void**)block)
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>Moves the blocks other threads freed into the free list (owner, adopter or reclaimer only).</summary>
     public static void CollectThreadFree(Page* page)
     {
