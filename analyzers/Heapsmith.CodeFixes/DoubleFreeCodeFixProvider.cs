@@ -61,7 +61,7 @@ internal sealed class DoubleFreeCodeFixProvider : PlannedCodeFixProvider
             yield return new Offer(
                 $"Set '{firstPointer.Identifier.ValueText}' to null after the first free",
                 SetNullKey,
-                new InsertAfterFree(freeStatement, clear));
+                new InsertStatementPlan(freeStatement, clear, after: true, "null@" + freeStatement.SpanStart));
         }
     }
 
@@ -115,23 +115,5 @@ internal sealed class DoubleFreeCodeFixProvider : PlannedCodeFixProvider
                 ? root.RemoveNode(statement, SyntaxRemoveOptions.KeepUnbalancedDirectives)
                 : root.ReplaceNode(statement, SyntaxFactory.Block().WithTriviaFrom(statement));
         }
-    }
-
-    private sealed class InsertAfterFree : FixPlan
-    {
-        private readonly StatementSyntax _free;
-        private readonly StatementSyntax _clear;
-
-        public InsertAfterFree(StatementSyntax free, StatementSyntax clear)
-            : base(free.SpanStart, "null@" + free.SpanStart)
-        {
-            _free = free;
-            _clear = clear;
-        }
-
-        public override IEnumerable<SyntaxNode> Tracked => new[] { _free };
-
-        public override SyntaxNode? Apply(SyntaxNode root) =>
-            root.GetCurrentNode(_free) is { } free ? StatementEdits.Insert(root, free, _clear, after: true) : null;
     }
 }

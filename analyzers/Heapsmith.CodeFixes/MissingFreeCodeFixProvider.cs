@@ -50,7 +50,7 @@ internal sealed class MissingFreeCodeFixProvider : PlannedCodeFixProvider
             && exit.SpanStart > statement.SpanStart
             && !Mentions(exit, holder, model))
         {
-            yield return new Offer($"Free '{holder.Name}' before this exit", EquivalenceKey, new InsertBefore(exit, free));
+            yield return new Offer($"Free '{holder.Name}' before this exit", EquivalenceKey, new InsertStatementPlan(exit, free, after: false));
         }
     }
 
@@ -186,24 +186,5 @@ internal sealed class MissingFreeCodeFixProvider : PlannedCodeFixProvider
             var statements = block.Statements.Take(index + 1).Append(@try);
             return root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(statements)));
         }
-    }
-
-    /// <summary>The free goes just before the exit; an exit that is an embedded statement gets a block.</summary>
-    private sealed class InsertBefore : FixPlan
-    {
-        private readonly StatementSyntax _exit;
-        private readonly StatementSyntax _free;
-
-        public InsertBefore(StatementSyntax exit, StatementSyntax free)
-            : base(exit.SpanStart)
-        {
-            _exit = exit;
-            _free = free;
-        }
-
-        public override IEnumerable<SyntaxNode> Tracked => new[] { _exit };
-
-        public override SyntaxNode? Apply(SyntaxNode root) =>
-            root.GetCurrentNode(_exit) is { } exit ? StatementEdits.Insert(root, exit, _free, after: false) : null;
     }
 }

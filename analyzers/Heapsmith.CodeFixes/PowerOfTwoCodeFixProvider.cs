@@ -37,7 +37,7 @@ internal sealed class PowerOfTwoCodeFixProvider : PlannedCodeFixProvider
         yield return new Offer(
             $"Round {name} up to {power.ToString(CultureInfo.InvariantCulture)}",
             EquivalenceKey,
-            new ReplaceValue(argument.Expression, literal));
+            new ReplaceNodePlan(argument.Expression, literal));
     }
 
     /// <summary>The smallest power of two not below <paramref name="value"/>; null when it does not fit an int.</summary>
@@ -50,23 +50,5 @@ internal sealed class PowerOfTwoCodeFixProvider : PlannedCodeFixProvider
         }
 
         return power <= int.MaxValue ? (int)power : null;
-    }
-
-    private sealed class ReplaceValue : FixPlan
-    {
-        private readonly ExpressionSyntax _value;
-        private readonly ExpressionSyntax _replacement;
-
-        public ReplaceValue(ExpressionSyntax value, ExpressionSyntax replacement)
-            : base(value.SpanStart)
-        {
-            _value = value;
-            _replacement = replacement;
-        }
-
-        public override IEnumerable<SyntaxNode> Tracked => new[] { _value };
-
-        public override SyntaxNode? Apply(SyntaxNode root) =>
-            root.GetCurrentNode(_value) is { } value ? root.ReplaceNode(value, _replacement.WithTriviaFrom(value)) : null;
     }
 }

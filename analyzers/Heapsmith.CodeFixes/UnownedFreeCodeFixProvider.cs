@@ -62,7 +62,7 @@ internal sealed class UnownedFreeCodeFixProvider : PlannedCodeFixProvider
             yield break;
         }
 
-        yield return new Offer($"Free with '{replacement.Expression}'", ReplaceKey, new ReplaceCall(free, replacement));
+        yield return new Offer($"Free with '{replacement.Expression}'", ReplaceKey, new ReplaceNodePlan(free, replacement));
     }
 
     private static bool SameMember(SyntaxNode a, SyntaxNode b) =>
@@ -79,23 +79,5 @@ internal sealed class UnownedFreeCodeFixProvider : PlannedCodeFixProvider
 
         public override SyntaxNode? Apply(SyntaxNode root) =>
             root.GetCurrentNode(_statement) is { } statement ? root.RemoveNode(statement, SyntaxRemoveOptions.KeepUnbalancedDirectives) : null;
-    }
-
-    private sealed class ReplaceCall : FixPlan
-    {
-        private readonly InvocationExpressionSyntax _free;
-        private readonly InvocationExpressionSyntax _replacement;
-
-        public ReplaceCall(InvocationExpressionSyntax free, InvocationExpressionSyntax replacement)
-            : base(free.SpanStart)
-        {
-            _free = free;
-            _replacement = replacement;
-        }
-
-        public override IEnumerable<SyntaxNode> Tracked => new[] { _free };
-
-        public override SyntaxNode? Apply(SyntaxNode root) =>
-            root.GetCurrentNode(_free) is { } free ? root.ReplaceNode(free, _replacement.WithTriviaFrom(free)) : null;
     }
 }
