@@ -35,6 +35,7 @@ internal static unsafe class Program
         SizeClasses();
         WholeApi();
         WorkingSet(heap);
+        StatsTable();
         Arena();
         QuickTiming();
         return 0;
@@ -127,6 +128,30 @@ internal static unsafe class Program
         PrintStats("all freed", heap.GetStats());
         heap.Trim();
         PrintStats("after Trim()", heap.GetStats());
+    }
+
+    private static void StatsTable()
+    {
+        Console.WriteLine("== GameHeap.WriteStats(Console.Out): 5,000 blocks of 16..1024 bytes, 20 large, 2 huge");
+        var blocks = new nint[5_022];
+        var random = new Random(7);
+        for (var i = 0; i < 5_000; i++)
+        {
+            blocks[i] = (nint)GameHeap.Alloc((nuint)random.Next(16, 1024));
+        }
+
+        for (var i = 5_000; i < 5_020; i++)
+        {
+            blocks[i] = (nint)GameHeap.Alloc(100_000);
+        }
+
+        blocks[5_020] = (nint)GameHeap.Alloc(3 << 20);
+        blocks[5_021] = (nint)GameHeap.Alloc(5 << 20);
+        GameHeap.WriteStats(Console.Out);
+        foreach (var block in blocks)
+        {
+            GameHeap.Free((void*)block);
+        }
     }
 
     private static void Arena()

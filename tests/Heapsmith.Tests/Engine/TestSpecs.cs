@@ -309,3 +309,5 @@ public sealed class LimitSpecParameters : ISpecParameters
 
     public static int PurgeDelayMs => -1;
 }
+
+public sealed class ClassStatsSpecParameters : DefaultParameters;
