@@ -34,6 +34,26 @@ public readonly record struct HeapStats(
     /// <summary>Huge blocks: each a mapping of its own; <c>Pages</c> counts mappings.</summary>
     public SizeClassStats Huge { get; init; }
 
+    /// <summary>Two snapshots are equal when every counter and every per-class value is (arrays compared element by element).</summary>
+    /// <param name="other">The other snapshot.</param>
+    /// <returns>Whether they hold the same values.</returns>
+    public bool Equals(HeapStats other) =>
+        BytesInUse == other.BytesInUse && BytesCommitted == other.BytesCommitted && BytesReserved == other.BytesReserved
+        && Allocations == other.Allocations && Frees == other.Frees && BytesPurged == other.BytesPurged
+        && MemoryLimit == other.MemoryLimit && Large == other.Large && Huge == other.Huge
+        && SameItems(LiveBlocksBySizeClass, other.LiveBlocksBySizeClass) && SameItems(SizeClasses, other.SizeClasses);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(BytesInUse, BytesCommitted, BytesReserved, Allocations, Frees, BytesPurged, MemoryLimit);
+
+    private static bool SameItems<T>(ImmutableArray<T> a, ImmutableArray<T> b)
+        where T : IEquatable<T>
+    {
+        var left = a.IsDefault ? [] : a.AsSpan();
+        var right = b.IsDefault ? [] : b.AsSpan();
+        return left.SequenceEqual(right);
+    }
+
     /// <summary>
     /// Writes the snapshot as a table, one row per size class in use, then the large and huge
     /// blocks, the totals and the heap-wide counters (in the manner of mimalloc's <c>mi_stats_print</c>).
