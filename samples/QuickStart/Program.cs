@@ -13,17 +13,28 @@ internal static unsafe class Program
     private static int Main(string[] args)
     {
         var backend = "mmap";
+        var observeSeconds = 0;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--backend" && i + 1 < args.Length)
             {
                 backend = args[++i].ToLowerInvariant();
             }
+            else if (args[i] == "--observe" && i + 1 < args.Length && int.TryParse(args[i + 1], out observeSeconds) && observeSeconds > 0)
+            {
+                i++;
+            }
             else
             {
-                Console.Error.WriteLine("usage: QuickStart [--backend mmap|brk|nativememory|glibc]");
+                Console.Error.WriteLine("usage: QuickStart [--backend mmap|brk|nativememory|glibc] [--observe SECONDS]");
                 return 2;
             }
+        }
+
+        if (observeSeconds > 0)
+        {
+            Observe.Run(observeSeconds);
+            return 0;
         }
 
         if (TourHeap.For(backend) is not { } heap)

@@ -311,3 +311,5 @@ public sealed class LimitSpecParameters : ISpecParameters
 }
 
 public sealed class ClassStatsSpecParameters : DefaultParameters;
+
+public sealed class MetricsSpecParameters : DefaultParameters;
