@@ -47,6 +47,7 @@ internal static unsafe class Program
         WholeApi();
         WorkingSet(heap);
         StatsTable();
+        SpanAndMemory.ReadFile(typeof(Program).Assembly.Location).GetAwaiter().GetResult();
         Arena();
         QuickTiming();
         return 0;

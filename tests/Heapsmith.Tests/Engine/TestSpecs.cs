@@ -313,3 +313,5 @@ public sealed class LimitSpecParameters : ISpecParameters
 public sealed class ClassStatsSpecParameters : DefaultParameters;
 
 public sealed class MetricsSpecParameters : DefaultParameters;
+
+public sealed class MemorySpecParameters : DefaultParameters;
