@@ -295,3 +295,9 @@ public sealed class ArenaThreadsSpecParameters : MmapParameters;
 
 /// <summary>In-page purging (mmap: the NativeMemory backend cannot give memory back, so it is not done there).</summary>
 public sealed class PagePurgeSpecParameters : MmapParameters;
+
+/// <summary>The default geometry, hardened (encoded free-list links, freed-block keys), on mmap.</summary>
+public sealed class HardenedSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Hardened;
+}
