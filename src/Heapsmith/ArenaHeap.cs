@@ -107,6 +107,11 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
             return Alloc(newSize);
         }
 
+        if (HeapApi<TSpec>.TryReallocInPlace(_core, ptr, newSize))
+        {
+            return ptr;
+        }
+
         var block = HeapApi<TSpec>.Realloc(_core, HeapForAllocOrThrow(newSize), ptr, newSize);
         return HeapCheck<TSpec>.AfterAlloc(block, newSize);
     }

@@ -155,6 +155,37 @@ internal static unsafe class HeapApi<TSpec>
         }
     }
 
+    /// <summary>
+    /// Resizes <paramref name="p"/> in place when it can without a thread heap: a small block whose
+    /// class still suits the new size, or a large run whose page units already hold it. False when
+    /// the block must move (or is not a block of this heap, or checks are on): the caller then takes
+    /// <see cref="Realloc"/>. Lets a buffer that grows by small steps skip the thread-heap lookup.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryReallocInPlace(HeapCore<TSpec> core, void* p, nuint newSize)
+    {
+        if (HeapCheck<TSpec>.Enabled)
+        {
+            return false;
+        }
+
+        var page = SegmentLayout<TSpec>.PageOf(p);
+        if (page == null || SegmentLayout<TSpec>.SegmentOfDescriptor(page)->HeapId != core.Id)
+        {
+            return false;
+        }
+
+        var usable = page->BlockSize;
+        var served = HeapCheck<TSpec>.Padded(newSize);
+        if (page->Kind == PageKind.Small)
+        {
+            return served <= usable && (served >= usable / 2 || HeapCore<TSpec>.GoodSize(served) == usable);
+        }
+
+        return page->Kind == PageKind.Large && served > (nuint)TSpec.MaxSmallSize && served <= SegmentLayout<TSpec>.LargeMax
+            && core.TryResizeLargeWithinUnits(page, served);
+    }
+
     /// <summary>Resizes a block, in place when it can; throws <see cref="OutOfMemoryException"/> leaving the block intact.</summary>
     public static void* Realloc(HeapCore<TSpec> core, ThreadHeap* heap, void* p, nuint newSize)
     {
