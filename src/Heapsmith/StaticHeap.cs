@@ -62,7 +62,7 @@ public static unsafe class StaticHeap<TSpec>
     private static void* AllocGeneric(nuint size)
     {
         var block = TryAllocGeneric(size);
-        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(size);
+        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(s_core, size);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -124,7 +124,7 @@ public static unsafe class StaticHeap<TSpec>
     private static ThreadHeap* HeapForAllocOrThrow(nuint size)
     {
         var heap = HeapForAlloc();
-        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(size);
+        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(s_core, size);
     }
 
     /// <summary>Frees a block; null is a no-op.</summary>
@@ -191,6 +191,9 @@ public static unsafe class StaticHeap<TSpec>
 
     /// <summary>The heap's counters.</summary>
     public static HeapStats GetStats() => s_core.GetStats();
+
+    /// <summary>Caps the heap's committed memory at <paramref name="bytes"/>; 0 removes the cap.</summary>
+    public static void SetMemoryLimit(long bytes) => s_core.MemoryLimit = HeapApi<TSpec>.CheckMemoryLimit(bytes);
 
     /// <summary>
     /// Returns free memory to the OS: the empty pages of the calling thread's heap and of every other

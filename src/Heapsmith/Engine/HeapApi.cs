@@ -62,7 +62,7 @@ internal static unsafe class HeapApi<TSpec>
             block = core.TryAllocHuge(served, (nuint)TSpec.Alignment);
         }
 
-        return block != null ? block : throw OutOfMemory(total);
+        return block != null ? block : throw OutOfMemory(core, total);
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ internal static unsafe class HeapApi<TSpec>
             block = core.TryAllocHuge(served, alignment);
         }
 
-        return block != null ? block : throw OutOfMemory(size);
+        return block != null ? block : throw OutOfMemory(core, size);
     }
 
     private static nuint LargeGoodSize(nuint size) => size <= (nuint)TSpec.MaxSmallSize ? (nuint)TSpec.MaxSmallSize + 1 : size;
@@ -233,7 +233,7 @@ internal static unsafe class HeapApi<TSpec>
         var moved = TryAlloc(core, heap, newSize);
         if (moved == null)
         {
-            throw OutOfMemory(newSize);
+            throw OutOfMemory(core, newSize);
         }
 
         Buffer.MemoryCopy(p, moved, newSize, newSize < usable ? newSize : usable);
@@ -277,7 +277,18 @@ internal static unsafe class HeapApi<TSpec>
         return page->Kind is PageKind.Small or PageKind.Large or PageKind.Huge ? page : null;
     }
 
-    /// <summary>The exception for an allocation the OS refused.</summary>
-    public static OutOfMemoryException OutOfMemory(nuint size) =>
-        new($"{TSpec.Name}: out of memory allocating {size} bytes.");
+    /// <summary>A memory limit given at run time: 0 (none) or a positive byte count.</summary>
+    public static long CheckMemoryLimit(long bytes) =>
+        bytes >= 0 ? bytes : throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"{TSpec.Name}: a memory limit is 0 (none) or a positive number of bytes.");
+
+    /// <summary>The exception for an allocation the memory limit or the OS refused.</summary>
+    public static OutOfMemoryException OutOfMemory(HeapCore<TSpec> core, nuint size)
+    {
+        if (HeapCore<TSpec>.TakeLimitRefusal())
+        {
+            return new($"{TSpec.Name}: allocating {size} bytes would exceed the heap's memory limit of {core.MemoryLimit} bytes ({core.LimitedBytes} bytes committed); free blocks or call Trim() to make room.");
+        }
+
+        return new($"{TSpec.Name}: out of memory allocating {size} bytes.");
+    }
 }
