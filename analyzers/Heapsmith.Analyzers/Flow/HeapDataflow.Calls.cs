@@ -116,7 +116,7 @@ internal sealed partial class HeapDataflow
                 CheckUse(values[i], arguments[i].Value.Syntax, state);
             }
 
-            if (_context.UnannotatedCallsEscape || IsCollectionStore(method)
+            if (_context.UnannotatedCallsEscape || IsCollectionStore(method) || _context.Apis.KeepsArguments(method)
                 || (parameter is not null && summary?.KeepsParameter(parameter.Ordinal) == true))
             {
                 Escape(values[i], state);
