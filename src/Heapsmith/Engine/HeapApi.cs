@@ -169,13 +169,16 @@ internal static unsafe class HeapApi<TSpec>
             throw new ArgumentException($"{TSpec.Name}: 0x{(nuint)p:x} is not a block of this heap.", nameof(p));
         }
 
-        var usable = page->BlockSize;
+        // With canaries the old block's canary is checked before anything changes, and only the
+        // bytes it was handed out for are copied.
+        var usable = HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.RequestedSize(page, p) : page->BlockSize;
         var served = HeapCheck<TSpec>.Padded(newSize);
         var good = HeapCore<TSpec>.GoodSize(served);
         switch (page->Kind)
         {
             case PageKind.Small:
-                if (served <= usable && (served >= usable / 2 || good == usable))
+                var blockSize = page->BlockSize;
+                if (served <= blockSize && (served >= blockSize / 2 || good == blockSize))
                 {
                     return p;
                 }
@@ -215,11 +218,16 @@ internal static unsafe class HeapApi<TSpec>
         return moved;
     }
 
-    /// <summary>The usable size of a block of this heap; 0 for any other pointer.</summary>
+    /// <summary>The usable size of a block of this heap (with canaries, the size it was handed out for); 0 for any other pointer.</summary>
     public static nuint UsableSize(HeapCore<TSpec> core, void* p)
     {
         var page = BlockPage(core, p);
-        return page != null ? page->BlockSize : 0;
+        if (page == null)
+        {
+            return 0;
+        }
+
+        return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.RequestedSize(page, p) : page->BlockSize;
     }
 
     /// <summary>Whether <paramref name="p"/> is the start of a block (live or freed) of this heap.</summary>

@@ -301,3 +301,9 @@ public sealed class HardenedSpecParameters : MmapParameters, ISpecParameters
 {
     public static HeapChecks Checks => HeapChecks.Hardened;
 }
+
+/// <summary>The default geometry with canaries only, on mmap.</summary>
+public sealed class CanarySpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Canary;
+}
