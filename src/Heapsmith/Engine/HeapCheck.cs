@@ -65,11 +65,11 @@ internal static unsafe class HeapCheck<TSpec>
 
     private static readonly nuint s_trailerSecret = NewSecret();
 
-    /// <summary>Whether any check is on (a JIT-time constant).</summary>
+    /// <summary>Whether any check of this file is on (a JIT-time constant); Hardened works in FreeLink and HeapApi.</summary>
     public static bool Enabled
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (TSpec.Checks & HeapChecks.All) != HeapChecks.None;
+        get => (TSpec.Checks & (HeapChecks.All & ~HeapChecks.Hardened)) != HeapChecks.None;
     }
 
     /// <summary>Whether canaries are on (a JIT-time constant).</summary>

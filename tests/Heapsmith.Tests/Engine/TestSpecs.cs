@@ -307,3 +307,15 @@ public sealed class CanarySpecParameters : MmapParameters, ISpecParameters
 {
     public static HeapChecks Checks => HeapChecks.Canary;
 }
+
+/// <summary>The security suite's heap with every check (its own static heap), on mmap.</summary>
+public sealed class SecurityAllSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.All;
+}
+
+/// <summary>The security suite's hardened heap (its own static heap), on mmap.</summary>
+public sealed class SecurityHardenedSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Hardened;
+}
