@@ -184,7 +184,7 @@ public static unsafe class StaticHeap<TSpec>
 
     /// <summary>The size <c>Alloc(size)</c> provides.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nuint GoodSize(nuint size) => HeapCore<TSpec>.GoodSize(HeapCheck<TSpec>.Padded(size));
+    public static nuint GoodSize(nuint size) => HeapCheck<TSpec>.GoodSize(size);
 
     /// <summary>Whether the block belongs to this heap.</summary>
     public static bool Owns(void* ptr) => HeapApi<TSpec>.Owns(s_core, ptr);

@@ -174,6 +174,7 @@ internal static unsafe class PagePurge<TSpec>
                 var block = page->Start + ((nuint)i * size);
                 FreeLink<TSpec>.SetNext(page, block, head);
                 FreeLink<TSpec>.SetKey(page, block);
+                HeapCheck<TSpec>.OnCarve(block, size);
                 head = block;
             }
         }

@@ -289,11 +289,13 @@ internal static unsafe class SmallAlloc<TSpec>
             var next = block + size;
             FreeLink<TSpec>.SetNext(page, block, next);
             FreeLink<TSpec>.SetKey(page, block);
+            HeapCheck<TSpec>.OnCarve(block, size);
             block = next;
         }
 
         FreeLink<TSpec>.SetNext(page, block, page->FreeList);
         FreeLink<TSpec>.SetKey(page, block);
+        HeapCheck<TSpec>.OnCarve(block, size);
         page->FreeList = first;
         page->Capacity += count;
     }

@@ -315,3 +315,21 @@ public sealed class LimitSpecParameters : ISpecParameters
 
     public static int PurgeDelayMs => -1;
 }
+
+/// <summary>The default geometry with canaries only, on mmap.</summary>
+public sealed class CanarySpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Canary;
+}
+
+/// <summary>The security suite's heap with every check (its own static heap), on mmap.</summary>
+public sealed class SecurityAllSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.All;
+}
+
+/// <summary>The security suite's hardened heap (its own static heap), on mmap.</summary>
+public sealed class SecurityHardenedSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Hardened;
+}
