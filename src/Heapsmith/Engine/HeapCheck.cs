@@ -72,6 +72,7 @@ internal static unsafe class HeapCheck<TSpec>
         get => Has(HeapChecks.Canary);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Has(HeapChecks check) => (TSpec.Checks & check) != 0;
 
     /// <summary>The size a request of <paramref name="size"/> is served as: one byte more when canaries are on, so every block has a canary byte.</summary>
