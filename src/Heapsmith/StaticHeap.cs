@@ -7,8 +7,10 @@ namespace Heapsmith;
 
 // The process-wide heap of a spec: generated static heaps forward here. Thread-safe specs give each
 // thread its own thread heap (a [ThreadStatic] pointer); others use one heap and no atomics.
-// Alloc and Free of small blocks are inlined fast paths (a free-list pop / push on the calling
-// thread's page); everything else goes to the engine's generic paths (Heapsmith.Engine).
+// The generated members are one-line forwards to this class; its Alloc and Free of small blocks
+// are AggressiveInlining fast paths (a free-list pop / push on the calling thread's page), so the
+// JIT inlines them through the forward into the caller; everything else goes to the engine's
+// generic paths (Heapsmith.Engine).
 
 /// <summary>The process-wide heap described by <typeparamref name="TSpec"/>; generated static heaps forward here.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

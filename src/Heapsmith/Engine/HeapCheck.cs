@@ -79,6 +79,7 @@ internal static unsafe class HeapCheck<TSpec>
         get => Has(HeapChecks.Canary);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Has(HeapChecks check) => (TSpec.Checks & check) != 0;
 
     /// <summary>Bytes at the end of every block with canaries on: the record of the requested size (the trailer).</summary>

@@ -38,7 +38,11 @@ internal static unsafe class PagePurge<TSpec>
     }
 
     /// <summary>Whether a heap about to grow purges its sparse pages first.</summary>
-    public static bool OnGrowth => Supported && TSpec.PurgeDelayMs >= 0;
+    public static bool OnGrowth
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Supported && TSpec.PurgeDelayMs >= 0;
+    }
 
     /// <summary>
     /// Purges the free OS pages of the thread heap's pages: of every page when <paramref name="all"/>

@@ -5,7 +5,8 @@ namespace Heapsmith.Engine;
 
 // Small blocks on a thread heap's pages (mimalloc's alloc.c / free.c / page.c for small sizes).
 //
-// Fast paths (inlined into the generated heap): pop the FreeList of the class's direct page; push
+// Fast paths (AggressiveInlining, so inlined through the generated one-line forwards into the
+// caller): pop the FreeList of the class's direct page; push
 // a block freed by the owner onto its page's FreeList. No lock, no interlocked operation, no call:
 // a page emptied by a local free stays while it is its class's direct page (mimalloc keeps the
 // last page of a queue too), so a loop that allocates and frees one block never leaves the fast

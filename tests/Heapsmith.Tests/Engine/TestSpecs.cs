@@ -3,9 +3,12 @@ using System;
 namespace Heapsmith.Tests.Engine;
 
 // Hand-written heap specs, so the engine is tested without the generator. Each test class that
-// reads a static heap's statistics gets its own spec (its own static heap and segment map); the
-// tables are computed here the way the generator computes them: jemalloc-style classes, one page
-// unit per page (more for classes that would fit fewer than 8 blocks), multiplier ceil(2^32 / size).
+// reads a static heap's statistics gets its own spec (its own static heap and segment map). The
+// tables follow the rules of the generator's default plan (jemalloc-style classes, one page unit
+// per page, more for classes that would fit fewer than 8 blocks, multiplier ceil(2^32 / size)) but
+// are computed by this simpler code, not by the generator's SizeClassPlanner (one lookup table in
+// alignment steps over every small size instead of a table plus log2 above 1 KiB): engine tests do
+// not depend on the planner; the generated tables are checked by the tests in Generated/.
 
 /// <summary>The parameters of a test spec.</summary>
 public interface ISpecParameters
