@@ -199,6 +199,13 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         return _core.GetStats();
     }
 
+    /// <summary>Writes the heap's statistics as a table, one row per size class in use.</summary>
+    public void WriteStats(System.IO.TextWriter writer)
+    {
+        ThrowIfDisposed();
+        _core.GetStats().WriteTable(writer, TSpec.Name);
+    }
+
     /// <summary>Caps the heap's committed memory at <paramref name="bytes"/>; 0 removes the cap.</summary>
     public void SetMemoryLimit(long bytes)
     {

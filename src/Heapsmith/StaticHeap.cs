@@ -194,6 +194,9 @@ public static unsafe class StaticHeap<TSpec>
     /// <summary>The heap's counters.</summary>
     public static HeapStats GetStats() => s_core.GetStats();
 
+    /// <summary>Writes the heap's statistics as a table, one row per size class in use.</summary>
+    public static void WriteStats(System.IO.TextWriter writer) => s_core.GetStats().WriteTable(writer, TSpec.Name);
+
     /// <summary>Caps the heap's committed memory at <paramref name="bytes"/>; 0 removes the cap.</summary>
     public static void SetMemoryLimit(long bytes) => s_core.MemoryLimit = HeapApi<TSpec>.CheckMemoryLimit(bytes);
 

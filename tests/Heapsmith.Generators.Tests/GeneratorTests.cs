@@ -37,7 +37,7 @@ public class GeneratorTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.OutputDiagnostics);
         var heap = run.Output.GetTypeByMetadataName("Game.GameHeap")!;
-        foreach (var name in new[] { "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "Free", "UsableSize", "GoodSize", "Owns", "GetStats", "SetMemoryLimit", "Trim", "SizeClassCount" })
+        foreach (var name in new[] { "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "Free", "UsableSize", "GoodSize", "Owns", "GetStats", "WriteStats", "SetMemoryLimit", "Trim", "SizeClassCount" })
         {
             var members = heap.GetMembers(name);
             Assert.NotEmpty(members);

@@ -104,6 +104,11 @@ static unsafe partial class TinyHeap
     [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
     public static global::Heapsmith.HeapStats GetStats() => global::Heapsmith.StaticHeap<Spec>.GetStats();
 
+    /// <summary>Writes this heap's statistics as a table: one row per size class in use (blocks, pages, memory, waste), the large and huge blocks, and the totals.</summary>
+    /// <param name="writer">Where the table goes, for example <see cref="global::System.Console.Out"/>.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+    public static void WriteStats(global::System.IO.TextWriter writer) => global::Heapsmith.StaticHeap<Spec>.WriteStats(writer);
+
     /// <summary>Caps this heap's committed memory (docs/API.md, "Memory limit"): past the cap <c>TryAlloc</c> returns null and the other allocating members throw <see cref="global::System.OutOfMemoryException"/>.</summary>
     /// <param name="bytes">The cap in bytes; 0 removes it. A cap below what the heap holds refuses growth until frees and <c>Trim</c> bring it under.</param>
     /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is negative.</exception>

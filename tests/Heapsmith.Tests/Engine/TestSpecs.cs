@@ -336,3 +336,7 @@ public sealed class SecurityHardenedSpecParameters : MmapParameters, ISpecParame
 {
     public static HeapChecks Checks => HeapChecks.Hardened;
 }
+
+public sealed class ClassStatsSpecParameters : DefaultParameters;
+
+public sealed class MetricsSpecParameters : DefaultParameters;
