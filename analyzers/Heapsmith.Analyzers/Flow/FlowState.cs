@@ -67,6 +67,14 @@ internal sealed class FlowState
 
     public void SetBlock(int block, BlockFacts facts) => OwnBlocks()[block] = facts;
 
+    public void RemoveBlock(int block)
+    {
+        if (_blocks.ContainsKey(block))
+        {
+            OwnBlocks().Remove(block);
+        }
+    }
+
     /// <summary>The variable holds <paramref name="value"/>; comparisons that read it no longer hold.</summary>
     public void SetKnown(ISymbol variable, object value)
     {

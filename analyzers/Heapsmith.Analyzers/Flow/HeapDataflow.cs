@@ -49,6 +49,9 @@ internal sealed partial class HeapDataflow
     /// <summary>Per block: its partitions no longer keep comparisons apart (see JoinInto).</summary>
     private readonly bool[] _noConditions;
     private readonly Dictionary<ISymbol, VarKey> _refAliases = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Flow captures of a local or parameter: an assignment to one writes the variable.</summary>
+    private Dictionary<CaptureId, IOperation>? _placeCaptures;
     private readonly HashSet<IFlowAnonymousFunctionOperation> _lambdas = new();
     private readonly SummaryCollector? _summary;
     private bool _reporting;
@@ -168,6 +171,7 @@ internal sealed partial class HeapDataflow
     private bool JoinInto(int ordinal, FlowState incoming)
     {
         WidenCounters(incoming);
+        CollectGarbage(incoming);
         var partitions = _inputs[ordinal] ??= new List<FlowState>(1);
         if (_noConditions[ordinal])
         {
@@ -240,6 +244,39 @@ internal sealed partial class HeapDataflow
         all.Pending = true;
         _collapsed[ordinal] = true;
         return true;
+    }
+
+    /// <summary>Owned blocks freed (or handed over) that nothing holds any more can never be named
+    /// again: dropped, so that a join does not mix a block freed on one path with the same block
+    /// live on another (a Realloc in a loop replaces the pointer it frees).</summary>
+    private static void CollectGarbage(FlowState state)
+    {
+        List<int>? dead = null;
+        foreach (var entry in state.Blocks)
+        {
+            if (entry.Value.Origin.IsOwned && (entry.Value.States & BlockStates.Live) == 0)
+            {
+                (dead ??= new List<int>()).Add(entry.Key);
+            }
+        }
+
+        if (dead is null)
+        {
+            return;
+        }
+
+        foreach (var entry in state.Vars)
+        {
+            foreach (var value in entry.Value)
+            {
+                dead.Remove(value.Block);
+            }
+        }
+
+        foreach (var block in dead)
+        {
+            state.RemoveBlock(block);
+        }
     }
 
     /// <summary>Integers stay known while small (enough for loops that run once or twice); a loop
@@ -361,15 +398,18 @@ internal sealed partial class HeapDataflow
             case ControlFlowBranchSemantics.Return when value is not null:
                 var returned = Eval(value, state);
                 CheckUse(returned, value.Syntax, state);
+                // A block returned inside a value (a struct whose field holds it) is handed over too.
+                var contents = WithFields(value, returned, state);
                 if (_summary is null)
                 {
-                    Escape(returned, state);
+                    Escape(contents, state);
                 }
                 else if (_reporting)
                 {
-                    // Returning a parameter gives it back, it does not take it.
-                    Escape(OwnedOnly(returned, state), state);
-                    _summary.NoteReturn(returned, state);
+                    // Returning a parameter gives it back, it does not take it. Only a pointer result
+                    // can be a fresh block the caller owns (a struct holding one is handed over).
+                    Escape(OwnedOnly(contents, state), state);
+                    _summary.NoteReturn(IsPointerLike(_method?.ReturnType) ? returned : default, contents, state);
                 }
                 break;
             default:
