@@ -108,6 +108,14 @@ internal sealed partial class HeapDataflow
                 continue;
             }
 
+            if (_context.Apis.KeepsArguments(method))
+            {
+                // SafeHandle.SetHandle: the handle object keeps the address and frees it later.
+                CheckUse(values[i], arguments[i].Value.Syntax, state);
+                Escape(values[i], state);
+                continue;
+            }
+
             var mayFree = parameter is not null && summary?.MayFreeParameter(parameter.Ordinal) == true;
             // The callee may free it: a block freed already may be freed again. Not one that an
             // earlier such call may have freed: Release(node); Release(node); is reference counting.
@@ -116,7 +124,7 @@ internal sealed partial class HeapDataflow
                 CheckUse(values[i], arguments[i].Value.Syntax, state);
             }
 
-            if (_context.UnannotatedCallsEscape || IsCollectionStore(method) || _context.Apis.KeepsArguments(method)
+            if (_context.UnannotatedCallsEscape || IsCollectionStore(method)
                 || (parameter is not null && summary?.KeepsParameter(parameter.Ordinal) == true))
             {
                 Escape(values[i], state);
