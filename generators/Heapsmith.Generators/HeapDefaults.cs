@@ -43,6 +43,9 @@ internal static class HeapDefaults
     /// <summary>HeapChecks.All.</summary>
     public const int AllChecks = 15;
 
-    /// <summary>Every HeapChecks flag: the checks and FailFast.</summary>
-    public const int ValidChecks = AllChecks | 16;
+    /// <summary>HeapChecks.Hardened.</summary>
+    public const int HardenedCheck = 32;
+
+    /// <summary>Every HeapChecks flag: the checks, FailFast and Hardened.</summary>
+    public const int ValidChecks = AllChecks | 16 | HardenedCheck;
 }

@@ -82,7 +82,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     private void* AllocGeneric(nuint size)
     {
         var block = TryAllocGeneric(size);
-        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(size);
+        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(_core, size);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -105,6 +105,11 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         if (ptr == null)
         {
             return Alloc(newSize);
+        }
+
+        if (HeapApi<TSpec>.TryReallocInPlace(_core, ptr, newSize))
+        {
+            return ptr;
         }
 
         var block = HeapApi<TSpec>.Realloc(_core, HeapForAllocOrThrow(newSize), ptr, newSize);
@@ -194,6 +199,13 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         return _core.GetStats();
     }
 
+    /// <summary>Caps the heap's committed memory at <paramref name="bytes"/>; 0 removes the cap.</summary>
+    public void SetMemoryLimit(long bytes)
+    {
+        ThrowIfDisposed();
+        _core.MemoryLimit = HeapApi<TSpec>.CheckMemoryLimit(bytes);
+    }
+
     /// <summary>Returns free memory to the OS: every thread's empty pages of this arena, then every free span.</summary>
     public void Trim()
     {
@@ -258,6 +270,6 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     private ThreadHeap* HeapForAllocOrThrow(nuint size)
     {
         var heap = HeapForAlloc();
-        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(size);
+        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(_core, size);
     }
 }

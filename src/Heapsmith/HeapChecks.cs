@@ -32,4 +32,12 @@ public enum HeapChecks
     /// <c>HeapChecks.DoubleFree | HeapChecks.FailFast</c>.
     /// </summary>
     FailFast = 16,
+
+    /// <summary>
+    /// Defends the heap's own metadata against overflows and writes after free: free-list links
+    /// stored encoded and checked before a block is handed out (a corrupted link raises instead of
+    /// handing out an arbitrary address), and a key in every freed block so a double free is
+    /// caught on the free fast path.
+    /// </summary>
+    Hardened = 32,
 }

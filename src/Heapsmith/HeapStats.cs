@@ -17,4 +17,8 @@ public readonly record struct HeapStats(
     long Allocations,
     long Frees,
     long BytesPurged,
-    ImmutableArray<long> LiveBlocksBySizeClass);
+    ImmutableArray<long> LiveBlocksBySizeClass)
+{
+    /// <summary>The heap's cap on committed memory in bytes (<c>SetMemoryLimit</c> or <c>[HeapConfig(MemoryLimit)]</c>); 0 when it has none.</summary>
+    public long MemoryLimit { get; init; }
+}

@@ -150,6 +150,7 @@ internal sealed partial class HeapDataflow
             }
             else if (increment.Target is IParameterReferenceOperation parameter)
             {
+                state.RemoveKnown(parameter.Parameter);
                 ForgetTerm(parameter.Parameter, state);
             }
 
@@ -372,6 +373,10 @@ internal sealed partial class HeapDataflow
                 {
                     SetKnown(local.Local, value, state);
                 }
+                else
+                {
+                    state.RemoveKnown(local.Local);
+                }
 
                 return;
             case IParameterReferenceOperation parameter:
@@ -386,6 +391,10 @@ internal sealed partial class HeapDataflow
                 if (IsConstTracked(parameter.Type))
                 {
                     SetKnown(parameter.Parameter, value, state);
+                }
+                else
+                {
+                    state.RemoveKnown(parameter.Parameter);
                 }
 
                 return;

@@ -2,6 +2,7 @@
 // sees it: from [OwnershipTakes]/[OwnershipReturns], or inferred from the callee's own body
 // (MethodSummaries). Immutable.
 using System.Collections.Immutable;
+using System.Linq;
 
 namespace Heapsmith.Analyzers.Flow;
 
@@ -34,6 +35,20 @@ internal sealed class MethodSummary
 
     /// <summary>The allocator of the returned block when every path agrees on one.</summary>
     public Allocator? ReturnAllocator { get; }
+
+    /// <summary>Two summaries say the same (null: no summary); what a component's fixpoint compares.</summary>
+    public static bool Same(MethodSummary? a, MethodSummary? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        return a.Takes.SequenceEqual(b.Takes) && a.Keeps.SequenceEqual(b.Keeps) && a.MayFree.SequenceEqual(b.MayFree)
+            && a.ReturnsOwned == b.ReturnsOwned
+            && (a.ReturnAllocator is null ? b.ReturnAllocator is null
+                : b.ReturnAllocator is not null && a.ReturnAllocator.Matches(b.ReturnAllocator) && b.ReturnAllocator.Matches(a.ReturnAllocator));
+    }
 
     public bool TakesParameter(int ordinal) => ordinal >= 0 && ordinal < Takes.Length && Takes[ordinal];
 

@@ -62,7 +62,7 @@ internal static unsafe class HeapApi<TSpec>
             block = core.TryAllocHuge(served, (nuint)TSpec.Alignment);
         }
 
-        return block != null ? block : throw OutOfMemory(total);
+        return block != null ? block : throw OutOfMemory(core, total);
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ internal static unsafe class HeapApi<TSpec>
             block = core.TryAllocHuge(served, alignment);
         }
 
-        return block != null ? block : throw OutOfMemory(size);
+        return block != null ? block : throw OutOfMemory(core, size);
     }
 
     private static nuint LargeGoodSize(nuint size) => size <= (nuint)TSpec.MaxSmallSize ? (nuint)TSpec.MaxSmallSize + 1 : size;
@@ -155,6 +155,37 @@ internal static unsafe class HeapApi<TSpec>
         }
     }
 
+    /// <summary>
+    /// Resizes <paramref name="p"/> in place when it can without a thread heap: a small block whose
+    /// class still suits the new size, or a large run whose page units already hold it. False when
+    /// the block must move (or is not a block of this heap, or checks are on): the caller then takes
+    /// <see cref="Realloc"/>. Lets a buffer that grows by small steps skip the thread-heap lookup.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryReallocInPlace(HeapCore<TSpec> core, void* p, nuint newSize)
+    {
+        if (HeapCheck<TSpec>.Enabled)
+        {
+            return false;
+        }
+
+        var page = SegmentLayout<TSpec>.PageOf(p);
+        if (page == null || SegmentLayout<TSpec>.SegmentOfDescriptor(page)->HeapId != core.Id)
+        {
+            return false;
+        }
+
+        var usable = page->BlockSize;
+        var served = HeapCheck<TSpec>.Padded(newSize);
+        if (page->Kind == PageKind.Small)
+        {
+            return served <= usable && (served >= usable / 2 || HeapCore<TSpec>.GoodSize(served) == usable);
+        }
+
+        return page->Kind == PageKind.Large && served > (nuint)TSpec.MaxSmallSize && served <= SegmentLayout<TSpec>.LargeMax
+            && core.TryResizeLargeWithinUnits(page, served);
+    }
+
     /// <summary>Resizes a block, in place when it can; throws <see cref="OutOfMemoryException"/> leaving the block intact.</summary>
     public static void* Realloc(HeapCore<TSpec> core, ThreadHeap* heap, void* p, nuint newSize)
     {
@@ -202,7 +233,7 @@ internal static unsafe class HeapApi<TSpec>
         var moved = TryAlloc(core, heap, newSize);
         if (moved == null)
         {
-            throw OutOfMemory(newSize);
+            throw OutOfMemory(core, newSize);
         }
 
         Buffer.MemoryCopy(p, moved, newSize, newSize < usable ? newSize : usable);
@@ -246,7 +277,18 @@ internal static unsafe class HeapApi<TSpec>
         return page->Kind is PageKind.Small or PageKind.Large or PageKind.Huge ? page : null;
     }
 
-    /// <summary>The exception for an allocation the OS refused.</summary>
-    public static OutOfMemoryException OutOfMemory(nuint size) =>
-        new($"{TSpec.Name}: out of memory allocating {size} bytes.");
+    /// <summary>A memory limit given at run time: 0 (none) or a positive byte count.</summary>
+    public static long CheckMemoryLimit(long bytes) =>
+        bytes >= 0 ? bytes : throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"{TSpec.Name}: a memory limit is 0 (none) or a positive number of bytes.");
+
+    /// <summary>The exception for an allocation the memory limit or the OS refused.</summary>
+    public static OutOfMemoryException OutOfMemory(HeapCore<TSpec> core, nuint size)
+    {
+        if (HeapCore<TSpec>.TakeLimitRefusal())
+        {
+            return new($"{TSpec.Name}: allocating {size} bytes would exceed the heap's memory limit of {core.MemoryLimit} bytes ({core.LimitedBytes} bytes committed); free blocks or call Trim() to make room.");
+        }
+
+        return new($"{TSpec.Name}: out of memory allocating {size} bytes.");
+    }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 
 namespace Heapsmith.Engine;
 
@@ -12,11 +11,12 @@ namespace Heapsmith.Engine;
 // - Ownership: a freed pointer must be the start of a block of this heap: in one of its segments
 //   (segment map and heap id), in a small page / large run / huge block, at a block boundary
 //   (the block-index multiplier, no division).
-// - DoubleFree: a freed small block carries a key in its second word, key = secret ^ address,
-//   cleared when the block is handed out again; a free that finds the key is a double free (a
-//   random 64-bit secret makes a false alarm from user data practically impossible). Large and
-//   huge blocks are caught by their run being free or their mapping gone. Blocks of one word
-//   have no room for the key and are checked for ownership only.
+// - DoubleFree: a freed small block carries the freed key in its second word (FreeLink.cs),
+//   cleared when the block is handed out again; a free that finds the key walks the page's lists
+//   and reports a double free if the block is on one (so user data equal to the key is no false
+//   alarm). A block in a part of its page purged in place (its key went with the memory) is free
+//   by PagePurge's invariant. Large and huge blocks are caught by their run being free or their
+//   mapping gone. Blocks of one word have no room for the key and are checked for ownership only.
 // - Junk: a small block is filled with AllocatedJunk when handed out (unless zeroed), and every
 //   freed small or large block with FreedJunk past its links. Both fills stay: two patterns tell
 //   a read of uninitialised memory (0xA5) from a use after free (0xDF), as glibc's perturb byte
@@ -55,8 +55,6 @@ internal static unsafe class HeapCheck<TSpec>
 
     /// <summary>Most canary bytes written and checked per block (large blocks can have KiBs of slack).</summary>
     private const int CanaryMax = 4096;
-
-    private static readonly nuint s_secret = NewSecret();
 
     /// <summary>Whether any check is on (a JIT-time constant).</summary>
     public static bool Enabled
@@ -144,24 +142,13 @@ internal static unsafe class HeapCheck<TSpec>
         }
     }
 
-    private static nuint NewSecret()
-    {
-        nuint secret = 0;
-        RandomNumberGenerator.Fill(new Span<byte>(&secret, sizeof(nuint)));
-        return secret | 1;
-    }
-
-    /// <summary>Prepares a small block being handed out: clears its key, fills it with junk.</summary>
+    /// <summary>Prepares a small block being handed out (its key already cleared): fills it with junk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void OnSmallAlloc(void* block, nuint blockSize)
     {
         if (Has(HeapChecks.Junk))
         {
             BytePattern.Fill((byte*)block, blockSize, AllocatedJunk);
-        }
-        else if (Has(HeapChecks.DoubleFree) && (TSpec.Alignment >= 2 * sizeof(nuint) || blockSize >= (nuint)(2 * sizeof(nuint))))
-        {
-            ((nuint*)block)[1] = 0;
         }
     }
 
@@ -216,7 +203,7 @@ internal static unsafe class HeapCheck<TSpec>
         }
     }
 
-    /// <summary>Junk past the links, then the double-free key, in a small block being freed.</summary>
+    /// <summary>Junk past the link and the freed key (which the free itself writes, FreeLink) in a small block being freed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MarkSmallFreed(Page* page, void* p)
     {
@@ -228,16 +215,7 @@ internal static unsafe class HeapCheck<TSpec>
                 BytePattern.Fill((byte*)p + (2 * sizeof(nuint)), size - (nuint)(2 * sizeof(nuint)), FreedJunk);
             }
         }
-
-        if (Has(HeapChecks.DoubleFree) && HasKeyRoom(page))
-        {
-            ((nuint*)p)[1] = s_secret ^ (nuint)p;
-        }
     }
-
-    /// <summary>Whether the page's blocks have a second word for the key (always, when the alignment is two words).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool HasKeyRoom(Page* page) => TSpec.Alignment >= 2 * sizeof(nuint) || page->BlockSize >= (nuint)(2 * sizeof(nuint));
 
     /// <summary>
     /// Throws if <paramref name="p"/> is not a live block of this heap (as far as the checks on can
@@ -289,16 +267,17 @@ internal static unsafe class HeapCheck<TSpec>
 
     /// <summary>
     /// Whether a small block lies in a part of its page purged in place (free by PagePurge's
-    /// invariant; its key went with the memory, and is not read there), or carries the freed key.
+    /// invariant; its key went with the memory, and is not read there), or carries the freed key
+    /// and is on one of its page's lists.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsFreed(Page* page, void* p) =>
         (page->PurgedMask != 0 && PagePurge<TSpec>.IsInPurgedPart(page, p))
-        || (HasKeyRoom(page) && ((nuint*)p)[1] == (s_secret ^ (nuint)p));
+        || (FreeLink<TSpec>.HasKey(page, p) && FreeLink<TSpec>.IsFree(page, p));
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void FailDoubleFree(void* p) => throw Misuse(p, "double free");
+    internal static void FailDoubleFree(void* p) => throw Misuse(p, "double free");
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -312,7 +291,7 @@ internal static unsafe class HeapCheck<TSpec>
     internal static Action<string>? FailFastHook;
 
     /// <summary>The exception for a misuse; with <see cref="HeapChecks.FailFast"/> the process ends here instead.</summary>
-    private static HeapCorruptionException Misuse(void* p, string problem)
+    internal static HeapCorruptionException Misuse(void* p, string problem)
     {
         var exception = new HeapCorruptionException(TSpec.Name, (nint)p, problem);
         if (Has(HeapChecks.FailFast))

@@ -68,7 +68,10 @@ internal sealed unsafe partial class HeapCore<TSpec>
             Allocations: allocs,
             Frees: frees,
             BytesPurged: purgedTotal,
-            LiveBlocksBySizeClass: ImmutableArray.Create(live));
+            LiveBlocksBySizeClass: ImmutableArray.Create(live))
+        {
+            MemoryLimit = MemoryLimit,
+        };
     }
 
     /// <summary>Small pages handed out to thread heaps or abandoned (tests: which pages Trim took).</summary>

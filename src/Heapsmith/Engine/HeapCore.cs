@@ -59,10 +59,15 @@ internal sealed unsafe partial class HeapCore<TSpec>
     private Segment* AllocSegmentLocked()
     {
         var size = SegmentLayout<TSpec>.SegmentSize;
+        if (!MayCommitLocked(size))
+        {
+            return null;
+        }
+
         var segment = (Segment*)OsMemory.Reserve(TSpec.Backend, size, size);
         if (segment == null)
         {
-            return null;
+            return RefusedByOs<Segment>();
         }
 
         // The OS hands out zeroed memory: only non-zero fields are written.
@@ -84,7 +89,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
         if (!SegmentMap<TSpec>.TryAdd(segment))
         {
             OsMemory.Release(TSpec.Backend, segment, size);
-            return null;
+            return RefusedByOs<Segment>();
         }
 
         segment->Next = _segments;
