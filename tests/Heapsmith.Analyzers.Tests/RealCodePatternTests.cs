@@ -77,6 +77,45 @@ public sealed class RealCodePatternTests
         """));
 
     [Fact]
+    public Task SafeHandleThatAllocatesInItsConstructorAndSetsItIsNotALeak() => VerifyAsync(InClass("""
+            sealed class Scratch : SafeHandle
+            {
+                public Scratch(int size)
+                    : base(IntPtr.Zero, ownsHandle: true)
+                {
+                    IntPtr block = Marshal.AllocHGlobal(size);
+                    SetHandle(block);
+                }
+
+                public override bool IsInvalid => handle == IntPtr.Zero;
+
+                protected override bool ReleaseHandle()
+                {
+                    Marshal.FreeHGlobal(handle);
+                    return true;
+                }
+            }
+        """));
+
+    [Fact]
+    public Task SafeHandleThatSetsSomethingElseLeaksTheBlockItAllocated() => VerifyAsync(InClass("""
+            sealed class Scratch : SafeHandle
+            {
+                public Scratch(int size)
+                    : base(IntPtr.Zero, ownsHandle: true)
+                {
+                    IntPtr block = {|#0:Marshal.AllocHGlobal(size)|};
+                    Marshal.WriteByte(block, 0);
+                    SetHandle(IntPtr.Zero);
+                }
+
+                public override bool IsInvalid => handle == IntPtr.Zero;
+
+                protected override bool ReleaseHandle() => true;
+            }
+        """), Diagnostic("HEAP003", 0));
+
+    [Fact]
     public Task SafeHandleWhoseConstructorDoesNotKeepTheBlockStillLeaks() => VerifyAsync(InClass("""
             sealed class EmptyHandle : SafeHandle
             {

@@ -115,6 +115,14 @@ internal sealed partial class HeapDataflow
                 continue;
             }
 
+            if (_context.Apis.KeepsArguments(method))
+            {
+                // SafeHandle.SetHandle: the handle object keeps the address and frees it later.
+                CheckUse(values[i], arguments[i].Value.Syntax, state);
+                Escape(values[i], state);
+                continue;
+            }
+
             var mayFree = parameter is not null && summary?.MayFreeParameter(parameter.Ordinal) == true;
             // The callee may free it: a block freed already may be freed again. Not one that an
             // earlier such call may have freed: Release(node); Release(node); is reference counting.
@@ -126,7 +134,7 @@ internal sealed partial class HeapDataflow
             // The escape option reads only calls nothing is known about: no annotation (handled
             // above), no summary (not a local function or a same-compilation helper), not the
             // framework (NativeMemory.Clear, Buffer.MemoryCopy borrow).
-            if ((_context.UnannotatedCallsEscape && summary is null && !IsFramework(method)) || IsCollectionStore(method) || _context.Apis.KeepsArguments(method)
+            if ((_context.UnannotatedCallsEscape && summary is null && !IsFramework(method)) || IsCollectionStore(method)
                 || IsInterlockedStore(method, parameter)
                 || (parameter is not null && summary?.KeepsParameter(parameter.Ordinal) == true))
             {
