@@ -29,7 +29,7 @@ public sealed partial class HeapGenerator
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Heapsmith.Generators\", \"{typeof(HeapGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0"}\")]";
 
         private static readonly string[] BackendNames = { "Mmap", "Brk", "NativeMemory" };
-        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast" };
+        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast", "Hardened" };
 
         public static string HintName(HeapSpec heap)
         {
@@ -194,7 +194,7 @@ public sealed partial class HeapGenerator
             Member(writer, inline: true,
                 new[]
                 {
-                    "<summary>Returns a block whose requested size is known: faster, as the size class need not be looked up.</summary>",
+                    "<summary>Returns a block whose requested size is known: with <c>Checks.Canary</c> its canary is checked against that size; otherwise the same as <c>Free(ptr)</c> (the size class is read from the block's page either way).</summary>",
                     "<param name=\"ptr\">A block from this heap, or null.</param>",
                     "<param name=\"size\">The size the block was requested with.</param>",
                 },

@@ -108,6 +108,11 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
             return Alloc(newSize);
         }
 
+        if (HeapApi<TSpec>.TryReallocInPlace(_core, ptr, newSize))
+        {
+            return ptr;
+        }
+
         var block = HeapApi<TSpec>.Realloc(_core, HeapForAllocOrThrow(newSize), ptr, newSize);
         return HeapCheck<TSpec>.AfterAlloc(block, newSize);
     }
@@ -198,7 +203,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     public nuint GoodSize(nuint size)
     {
         ThrowIfDisposed();
-        return HeapCore<TSpec>.GoodSize(HeapCheck<TSpec>.Padded(size));
+        return HeapCheck<TSpec>.GoodSize(size);
     }
 
     /// <summary>Whether the block belongs to this heap.</summary>
@@ -243,7 +248,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         _core.Trim();
     }
 
-    /// <summary>Releases all of the heap's memory at once.</summary>
+    /// <summary>Releases all of the heap's memory at once (with Checks.Canary, after checking every live block's canary: an overrun throws once the memory is released).</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -251,11 +256,17 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
             return;
         }
 
+        var overrun = HeapCheck<TSpec>.HasCanary ? _core.FindOverrun() : null;
         _single = null;
         _core.Release();
         if (TSpec.ThreadSafe)
         {
             ArenaThreadHeaps<TSpec>.Forget(_core);
+        }
+
+        if (overrun != null)
+        {
+            throw overrun;
         }
     }
 

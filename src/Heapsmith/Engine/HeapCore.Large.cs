@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using Heapsmith.Os;
 
 namespace Heapsmith.Engine;
@@ -50,6 +51,24 @@ internal sealed unsafe partial class HeapCore<TSpec>
         using var scope = Lock();
         _largeFrees++;
         FreeSpanLocked(page);
+    }
+
+    /// <summary>
+    /// Resizes a large block to <paramref name="newSize"/> (a large size) when its run already has
+    /// the units: only the owner of the block changes them, so no lock. False when the unit count
+    /// would change.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryResizeLargeWithinUnits(Page* page, nuint newSize)
+    {
+        var good = GoodSize(newSize);
+        if ((int)((good + SegmentLayout<TSpec>.UnitSize - 1) >> TSpec.PageShift) != page->SpanUnits)
+        {
+            return false;
+        }
+
+        page->BlockSize = good;
+        return true;
     }
 
     /// <summary>Resizes a large block in place to hold <paramref name="newSize"/> (a large size); false when it cannot.</summary>

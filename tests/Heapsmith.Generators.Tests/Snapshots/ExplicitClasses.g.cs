@@ -60,7 +60,7 @@ static unsafe partial class TinyHeap
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Free(void* ptr) => global::Heapsmith.StaticHeap<Spec>.Free(ptr);
 
-    /// <summary>Returns a block whose requested size is known: faster, as the size class need not be looked up.</summary>
+    /// <summary>Returns a block whose requested size is known: with <c>Checks.Canary</c> its canary is checked against that size; otherwise the same as <c>Free(ptr)</c> (the size class is read from the block's page either way).</summary>
     /// <param name="ptr">A block from this heap, or null.</param>
     /// <param name="size">The size the block was requested with.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
