@@ -194,6 +194,21 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         return _core.GetStats();
     }
 
+    /// <summary>Checks every invariant of the arena's segments, pages and lists; throws <see cref="HeapCorruptionException"/> naming the first one broken.</summary>
+    public void Validate()
+    {
+        ThrowIfDisposed();
+        _core.Validate();
+    }
+
+    /// <summary>Calls <paramref name="visitor"/> for every live block until it returns false.</summary>
+    public void VisitBlocks<TVisitor>(ref TVisitor visitor)
+        where TVisitor : IHeapBlockVisitor
+    {
+        ThrowIfDisposed();
+        _core.VisitBlocks(ref visitor);
+    }
+
     /// <summary>Returns free memory to the OS: every thread's empty pages of this arena, then every free span.</summary>
     public void Trim()
     {

@@ -179,6 +179,13 @@ public static unsafe class StaticHeap<TSpec>
     /// <summary>The heap's counters.</summary>
     public static HeapStats GetStats() => s_core.GetStats();
 
+    /// <summary>Checks every invariant of the heap's segments, pages and lists; throws <see cref="HeapCorruptionException"/> naming the first one broken.</summary>
+    public static void Validate() => s_core.Validate();
+
+    /// <summary>Calls <paramref name="visitor"/> for every live block until it returns false.</summary>
+    public static void VisitBlocks<TVisitor>(ref TVisitor visitor)
+        where TVisitor : IHeapBlockVisitor => s_core.VisitBlocks(ref visitor);
+
     /// <summary>
     /// Returns free memory to the OS: the empty pages of the calling thread's heap and of every other
     /// thread's heap (pages whose blocks were all freed, by any thread), then every free span, and

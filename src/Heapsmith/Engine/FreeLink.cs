@@ -93,7 +93,15 @@ internal static unsafe class FreeLink<TSpec>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void FailHead(ThreadHeap* heap, Page* page, void* block)
     {
+        // The dropped blocks count as in use from now on (HeapCore.Validate's count holds).
         page->FreeList = null;
+        var purged = 0;
+        for (var i = 0; i < page->Capacity && page->PurgedMask != 0; i++)
+        {
+            purged += PagePurge<TSpec>.Touches(i, page->BlockSize, page->PurgedMask) ? 1 : 0;
+        }
+
+        page->Used = page->Capacity - purged;
         if (TSpec.ThreadSafe)
         {
             Volatile.Write(ref heap->Busy, 0);

@@ -60,6 +60,21 @@ internal sealed unsafe partial class HeapCore<TSpec>
         return true;
     }
 
+    /// <summary>Calls a user's visitor for every live block (VisitBlocks); the visitor's state is copied back.</summary>
+    public void VisitBlocks<TVisitor>(ref TVisitor visitor)
+        where TVisitor : IHeapBlockVisitor
+    {
+        var adapter = new UserBlockVisitor<TSpec, TVisitor> { Inner = visitor };
+        try
+        {
+            VisitLiveBlocks(ref adapter);
+        }
+        finally
+        {
+            visitor = adapter.Inner;
+        }
+    }
+
     /// <summary>
     /// The first block whose canary or size record was overwritten, as the exception a free of it
     /// would raise; null when every live block is intact (arena Dispose with Checks.Canary).
@@ -127,5 +142,19 @@ internal sealed unsafe partial class HeapCore<TSpec>
                 return false;
             }
         }
+    }
+}
+
+/// <summary>Hands each live block to a user's <see cref="IHeapBlockVisitor"/> as a <see cref="HeapBlock"/>.</summary>
+internal unsafe struct UserBlockVisitor<TSpec, TVisitor> : IBlockVisitor
+    where TSpec : struct, IHeapSpec
+    where TVisitor : IHeapBlockVisitor
+{
+    public TVisitor Inner;
+
+    public bool Visit(void* block, nuint blockSize, Page* page)
+    {
+        var usable = HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.RequestedSize(page, block) : blockSize;
+        return Inner.Visit(new HeapBlock((nint)block, blockSize, usable));
     }
 }

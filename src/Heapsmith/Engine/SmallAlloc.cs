@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -282,6 +283,8 @@ internal static unsafe class SmallAlloc<TSpec>
             count = page->Reserved - page->Capacity;
         }
 
+        Debug.Assert(count >= 1 && page->Capacity + count <= page->Reserved, "Extend carves inside the page");
+        Debug.Assert(page->FreeList == null, "Extend runs on a page with no free block");
         var first = page->Start + ((nuint)page->Capacity * size);
         var block = first;
         for (var i = 1; i < count; i++)
@@ -357,6 +360,7 @@ internal static unsafe class SmallAlloc<TSpec>
         FreeLink<TSpec>.SetNext(page, tail, page->FreeList);
         page->FreeList = list;
         page->Used -= count;
+        Debug.Assert(page->Used >= 0, "a page's thread frees were counted in Used");
     }
 
     /// <summary>
@@ -371,6 +375,7 @@ internal static unsafe class SmallAlloc<TSpec>
         try
         {
             page->Used--;
+            Debug.Assert(page->Used >= 0 && page->Heap == heap, "a local free's page is the heap's, with the block counted");
             ReturnOrRequeue(core, heap, page);
         }
         finally
@@ -443,6 +448,8 @@ internal static unsafe class SmallAlloc<TSpec>
     /// <summary>Gives a page with no block in use back to the core.</summary>
     private static void ReturnPage(HeapCore<TSpec> core, ThreadHeap* heap, Page* page)
     {
+        Debug.Assert(page->Used == 0 && page->ThreadFree == 0 && page->Kind == PageKind.Small, "a page goes back to the core with no block in use");
+        Debug.Assert(heap->PageCount > 0, "the heap counted the page");
         heap->PageCount--;
         core.FreeSmallPage(page);
     }

@@ -319,3 +319,6 @@ public sealed class SecurityHardenedSpecParameters : MmapParameters, ISpecParame
 {
     public static HeapChecks Checks => HeapChecks.Hardened;
 }
+
+/// <summary>Validate and VisitBlocks (arenas of the default geometry, on mmap).</summary>
+public sealed class ValidateSpecParameters : MmapParameters;
