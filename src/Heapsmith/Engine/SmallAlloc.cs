@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -65,6 +66,11 @@ internal static unsafe class SmallAlloc<TSpec>
             FreeLink<TSpec>.ClearKey(page, block);
             page->Used++;
             heap->Allocs++;
+            if (HeapCheck<TSpec>.VerifiesJunk && !HeapCheck<TSpec>.IsJunkIntact(block, page->BlockSize))
+            {
+                FreeLink<TSpec>.FailWriteAfterFree(heap, block);
+            }
+
             if (HeapCheck<TSpec>.Enabled)
             {
                 HeapCheck<TSpec>.OnSmallAlloc(block, page->BlockSize);
@@ -286,21 +292,58 @@ internal static unsafe class SmallAlloc<TSpec>
         Debug.Assert(count >= 1 && page->Capacity + count <= page->Reserved, "Extend carves inside the page");
         Debug.Assert(page->FreeList == null, "Extend runs on a page with no free block");
         var first = page->Start + ((nuint)page->Capacity * size);
+        if (FreeLink<TSpec>.Guarded && count > 1)
+        {
+            ExtendShuffled(page, first, count);
+            return;
+        }
+
         var block = first;
         for (var i = 1; i < count; i++)
         {
             var next = block + size;
-            FreeLink<TSpec>.SetNext(page, block, next);
-            FreeLink<TSpec>.SetKey(page, block);
-            HeapCheck<TSpec>.OnCarve(block, size);
+            Carve(page, block, next);
             block = next;
         }
 
-        FreeLink<TSpec>.SetNext(page, block, page->FreeList);
-        FreeLink<TSpec>.SetKey(page, block);
-        HeapCheck<TSpec>.OnCarve(block, size);
+        Carve(page, block, page->FreeList);
         page->FreeList = first;
         page->Capacity += count;
+    }
+
+    /// <summary>
+    /// Extend of a hardened heap: the carved blocks are linked in a random order (mimalloc's
+    /// secure mode), so where the next allocations land next to one another cannot be predicted.
+    /// </summary>
+    private static void ExtendShuffled(Page* page, byte* first, int count)
+    {
+        var size = page->BlockSize;
+        var order = count <= 512 ? stackalloc int[count] : new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        Random.Shared.Shuffle(order);
+        var next = page->FreeList;
+        for (var i = count - 1; i >= 0; i--)
+        {
+            var block = first + ((nuint)order[i] * size);
+            Carve(page, block, next);
+            next = block;
+        }
+
+        page->FreeList = next;
+        page->Capacity += count;
+    }
+
+    /// <summary>Links a carved block to <paramref name="next"/> as every list block is kept: link, key, and the checks' marks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Carve(Page* page, void* block, void* next)
+    {
+        FreeLink<TSpec>.SetNext(page, block, next);
+        FreeLink<TSpec>.SetKey(page, block);
+        HeapCheck<TSpec>.OnCarve(block, page->BlockSize);
     }
 
     /// <summary>
