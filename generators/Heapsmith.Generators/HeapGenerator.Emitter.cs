@@ -29,7 +29,7 @@ public sealed partial class HeapGenerator
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Heapsmith.Generators\", \"{typeof(HeapGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0"}\")]";
 
         private static readonly string[] BackendNames = { "Mmap", "Brk", "NativeMemory" };
-        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast", "Hardened" };
+        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast", "Hardened", "Leaks" };
 
         public static string HintName(HeapSpec heap)
         {
@@ -243,6 +243,15 @@ public sealed partial class HeapGenerator
                 $"{modifier}void Validate() => {engine}.Validate();");
 
             WriteVisitBlocks(writer, modifier, engine);
+
+            Member(writer, inline: false,
+                new[]
+                {
+                    "<summary>Lists this heap's live blocks grouped by allocation site, with counts and bytes (sites with <c>HeapChecks.Leaks</c>; without it, only the totals).</summary>",
+                    "<param name=\"writer\">Where the report goes.</param>",
+                    "<returns>The live blocks listed.</returns>",
+                },
+                $"{modifier}int ReportLeaks(global::System.IO.TextWriter writer) => {engine}.ReportLeaks(writer);");
 
             if (!isStatic)
             {

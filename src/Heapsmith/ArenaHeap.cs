@@ -194,6 +194,13 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         return _core.GetStats();
     }
 
+    /// <summary>Lists the live blocks by allocation site (with HeapChecks.Leaks; without it, their count and bytes); returns the blocks listed.</summary>
+    public int ReportLeaks(System.IO.TextWriter writer)
+    {
+        ThrowIfDisposed();
+        return _core.ReportLeaks(writer);
+    }
+
     /// <summary>Checks every invariant of the arena's segments, pages and lists; throws <see cref="HeapCorruptionException"/> naming the first one broken.</summary>
     public void Validate()
     {
@@ -232,6 +239,11 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         }
 
         var overrun = HeapCheck<TSpec>.HasCanary ? _core.FindOverrun() : null;
+        if (LeakTable<TSpec>.Enabled)
+        {
+            LeakTable<TSpec>.ReportAtDispose(_core.Id);
+        }
+
         _single = null;
         _core.Release();
         if (TSpec.ThreadSafe)

@@ -179,6 +179,9 @@ public static unsafe class StaticHeap<TSpec>
     /// <summary>The heap's counters.</summary>
     public static HeapStats GetStats() => s_core.GetStats();
 
+    /// <summary>Lists the live blocks by allocation site (with HeapChecks.Leaks; without it, their count and bytes); returns the blocks listed.</summary>
+    public static int ReportLeaks(System.IO.TextWriter writer) => s_core.ReportLeaks(writer);
+
     /// <summary>Checks every invariant of the heap's segments, pages and lists; throws <see cref="HeapCorruptionException"/> naming the first one broken.</summary>
     public static void Validate() => s_core.Validate();
 

@@ -69,7 +69,7 @@ internal static unsafe class HeapCheck<TSpec>
     public static bool Enabled
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (TSpec.Checks & (HeapChecks.All & ~HeapChecks.Hardened)) != HeapChecks.None;
+        get => (TSpec.Checks & ((HeapChecks.All & ~HeapChecks.Hardened) | HeapChecks.Leaks)) != HeapChecks.None;
     }
 
     /// <summary>Whether canaries are on (a JIT-time constant).</summary>
@@ -94,7 +94,20 @@ internal static unsafe class HeapCheck<TSpec>
 
     /// <summary>A block just allocated for <paramref name="size"/> bytes, its canary set when canaries are on; null passes through.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* AfterAlloc(void* block, nuint size) => HasCanary && block != null ? SetCanary(block, size) : block;
+    public static void* AfterAlloc(void* block, nuint size)
+    {
+        if (HasCanary && block != null)
+        {
+            SetCanary(block, size);
+        }
+
+        if (LeakTable<TSpec>.Enabled)
+        {
+            LeakTable<TSpec>.Record(block, size);
+        }
+
+        return block;
+    }
 
     /// <summary>Fills the canary after the <paramref name="size"/> bytes requested and records the size; returns the block.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -294,6 +307,10 @@ internal static unsafe class HeapCheck<TSpec>
         }
 
         MarkSmallFreed(page, p);
+        if (LeakTable<TSpec>.Enabled)
+        {
+            LeakTable<TSpec>.Forget(p);
+        }
     }
 
     /// <summary>Validates a free (throws on misuse, changing nothing), then marks the block freed.</summary>
@@ -313,6 +330,11 @@ internal static unsafe class HeapCheck<TSpec>
         if (HasCanary && IsStart(page, p))
         {
             CheckedSize(p, page->BlockSize);
+        }
+
+        if (LeakTable<TSpec>.Enabled)
+        {
+            LeakTable<TSpec>.Forget(p);
         }
 
         if (page->Kind == PageKind.Small)

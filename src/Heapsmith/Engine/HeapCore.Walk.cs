@@ -76,6 +76,27 @@ internal sealed unsafe partial class HeapCore<TSpec>
     }
 
     /// <summary>
+    /// Lists the live blocks by allocation site when the spec tracks them (HeapChecks.Leaks), else
+    /// their count and bytes; returns the blocks listed.
+    /// </summary>
+    public int ReportLeaks(System.IO.TextWriter writer)
+    {
+        if (LeakTable<TSpec>.Enabled)
+        {
+            return LeakTable<TSpec>.Report(Id, writer, forget: false);
+        }
+
+        var counter = new CountVisitor();
+        VisitLiveBlocks(ref counter);
+        if (counter.Count != 0)
+        {
+            writer.WriteLine($"Heap '{TSpec.Name}': {counter.Count} live blocks ({counter.Bytes} bytes); allocation sites are tracked with HeapChecks.Leaks");
+        }
+
+        return counter.Count;
+    }
+
+    /// <summary>
     /// The first block whose canary or size record was overwritten, as the exception a free of it
     /// would raise; null when every live block is intact (arena Dispose with Checks.Canary).
     /// </summary>
@@ -121,6 +142,20 @@ internal sealed unsafe partial class HeapCore<TSpec>
         {
             var index = (int)SmallAlloc<TSpec>.BlockIndex(page, (nuint)((byte*)p - page->Start));
             free[index >> 6] |= 1UL << index;
+        }
+    }
+
+    /// <summary>Counts the live blocks and their bytes.</summary>
+    private struct CountVisitor : IBlockVisitor
+    {
+        public int Count;
+        public ulong Bytes;
+
+        public bool Visit(void* block, nuint blockSize, Page* page)
+        {
+            Count++;
+            Bytes += HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.RequestedSize(page, block) : blockSize;
+            return true;
         }
     }
 

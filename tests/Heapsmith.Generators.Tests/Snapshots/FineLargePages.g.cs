@@ -122,6 +122,12 @@ namespace Server
         public static void VisitBlocks<TVisitor>(ref TVisitor visitor)
             where TVisitor : global::Heapsmith.IHeapBlockVisitor => global::Heapsmith.StaticHeap<Spec>.VisitBlocks(ref visitor);
 
+        /// <summary>Lists this heap's live blocks grouped by allocation site, with counts and bytes (sites with <c>HeapChecks.Leaks</c>; without it, only the totals).</summary>
+        /// <param name="writer">Where the report goes.</param>
+        /// <returns>The live blocks listed.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static int ReportLeaks(global::System.IO.TextWriter writer) => global::Heapsmith.StaticHeap<Spec>.ReportLeaks(writer);
+
         /// <summary>The compile-time description of this heap that the engine is specialised on: constants and constant tables only.</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]

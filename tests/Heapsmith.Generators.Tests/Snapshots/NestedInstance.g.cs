@@ -128,6 +128,12 @@ namespace Game.Frames
             public void VisitBlocks<TVisitor>(ref TVisitor visitor)
                 where TVisitor : global::Heapsmith.IHeapBlockVisitor => _heapsmithArena.VisitBlocks(ref visitor);
 
+            /// <summary>Lists this heap's live blocks grouped by allocation site, with counts and bytes (sites with <c>HeapChecks.Leaks</c>; without it, only the totals).</summary>
+            /// <param name="writer">Where the report goes.</param>
+            /// <returns>The live blocks listed.</returns>
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+            public int ReportLeaks(global::System.IO.TextWriter writer) => _heapsmithArena.ReportLeaks(writer);
+
             /// <summary>Returns all of this heap's memory to the OS at once; no block of it may be used afterwards.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public void Dispose() => _heapsmithArena.Dispose();
