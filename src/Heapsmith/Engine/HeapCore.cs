@@ -13,7 +13,8 @@ namespace Heapsmith.Engine;
 // Files: HeapCore.cs (fields, lock, segments), HeapCore.Spans.cs (span bins, split, coalesce),
 // HeapCore.Pages.cs (small pages, thread heaps, abandonment), HeapCore.Large.cs (large runs, huge
 // mappings), HeapCore.Purge.cs (purge, trim, release), HeapCore.TrimThreads.cs (trim of other
-// threads' heaps), HeapCore.Stats.cs (GetStats).
+// threads' heaps), HeapCore.Stats.cs (GetStats), HeapCore.Walk.cs (live blocks: VisitBlocks, the
+// canary check of Dispose, ReportLeaks), HeapCore.Validate.cs (every invariant checked).
 //
 // Invariants:
 // - Every segment in _segments is marked in the segment map and has HeapId == Id; every free unit
