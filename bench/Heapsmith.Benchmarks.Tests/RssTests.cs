@@ -7,6 +7,14 @@ using Heapsmith.Benchmarks.Rss;
 
 namespace Heapsmith.Benchmarks.Tests;
 
+// Runs alone (DisableParallelization): the process's RSS moves with whatever other tests allocate
+// at the same time (the compare and workload tests map tens of MiB), which made the 64 MiB test flaky.
+[CollectionDefinition(nameof(RssTests), DisableParallelization = true)]
+public class RssTestsCollection
+{
+}
+
+[Collection(nameof(RssTests))]
 public class RssTests
 {
     [Fact]
@@ -33,7 +41,10 @@ public class RssTests
             new Span<byte>(block, size).Fill(1);
             var after = RssProbe.CurrentBytes();
             Assert.InRange(after - before, 60L << 20, 200L << 20);
-            Assert.True(RssProbe.PeakBytes() >= after);
+            // statm's RSS and status's VmHWM are read from the kernel's per-CPU counters, which
+            // may each be off by the pages other CPUs have not folded in yet (threads of tests
+            // that ran before this one): compare with a few MiB of slack.
+            Assert.True(RssProbe.PeakBytes() >= after - (8L << 20));
         }
         finally
         {
