@@ -64,7 +64,7 @@ public static unsafe class StaticHeap<TSpec>
     private static void* AllocGeneric(nuint size)
     {
         var block = TryAllocGeneric(size);
-        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(size);
+        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(s_core, size);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -126,7 +126,7 @@ public static unsafe class StaticHeap<TSpec>
     private static ThreadHeap* HeapForAllocOrThrow(nuint size)
     {
         var heap = HeapForAlloc();
-        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(size);
+        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(s_core, size);
     }
 
     /// <summary>Frees a block; null is a no-op.</summary>
@@ -186,13 +186,19 @@ public static unsafe class StaticHeap<TSpec>
 
     /// <summary>The size <c>Alloc(size)</c> provides.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nuint GoodSize(nuint size) => HeapCore<TSpec>.GoodSize(HeapCheck<TSpec>.Padded(size));
+    public static nuint GoodSize(nuint size) => HeapCheck<TSpec>.GoodSize(size);
 
     /// <summary>Whether the block belongs to this heap.</summary>
     public static bool Owns(void* ptr) => HeapApi<TSpec>.Owns(s_core, ptr);
 
     /// <summary>The heap's counters.</summary>
     public static HeapStats GetStats() => s_core.GetStats();
+
+    /// <summary>Writes the heap's statistics as a table, one row per size class in use.</summary>
+    public static void WriteStats(System.IO.TextWriter writer) => s_core.GetStats().WriteTable(writer, TSpec.Name);
+
+    /// <summary>Caps the heap's committed memory at <paramref name="bytes"/>; 0 removes the cap.</summary>
+    public static void SetMemoryLimit(long bytes) => s_core.MemoryLimit = HeapApi<TSpec>.CheckMemoryLimit(bytes);
 
     /// <summary>
     /// Returns free memory to the OS: the empty pages of the calling thread's heap and of every other

@@ -26,13 +26,13 @@ internal static class AnalyzerRunner
     public static SyntaxTree Parse(string text, string path = "") =>
         CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(LanguageVersion.Latest), path);
 
-    public static async Task<Result> RunAsync(Compilation compilation)
+    public static async Task<Result> RunAsync(Compilation compilation, bool concurrent = false)
     {
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
             (exception, _, _) => { lock (exceptions) { exceptions.Add(exception); } },
-            concurrentAnalysis: false,
+            concurrentAnalysis: concurrent,
             logAnalyzerExecutionTime: true);
         var analyzer = new HeapUsageAnalyzer();
         var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(analyzer), options);

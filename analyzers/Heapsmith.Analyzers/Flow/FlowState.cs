@@ -16,20 +16,23 @@ internal sealed class FlowState
     private Dictionary<VarKey, ImmutableArray<PointerValue>> _vars;
     private Dictionary<int, BlockFacts> _blocks;
     private Dictionary<ISymbol, object> _known;
+    private Dictionary<Comparison, bool> _conditions;
     private bool _ownsVars;
     private bool _ownsBlocks;
     private bool _ownsKnown;
+    private bool _ownsConditions;
 
-    private FlowState(Dictionary<VarKey, ImmutableArray<PointerValue>> vars, Dictionary<int, BlockFacts> blocks, Dictionary<ISymbol, object> known, bool owns)
+    private FlowState(Dictionary<VarKey, ImmutableArray<PointerValue>> vars, Dictionary<int, BlockFacts> blocks, Dictionary<ISymbol, object> known, Dictionary<Comparison, bool> conditions, bool owns)
     {
         _vars = vars;
         _blocks = blocks;
         _known = known;
-        _ownsVars = _ownsBlocks = _ownsKnown = owns;
+        _conditions = conditions;
+        _ownsVars = _ownsBlocks = _ownsKnown = _ownsConditions = owns;
     }
 
     public FlowState()
-        : this(new(), new(), new(SymbolEqualityComparer.Default), owns: true)
+        : this(new(), new(), new(SymbolEqualityComparer.Default), new(), owns: true)
     {
     }
 
@@ -43,10 +46,13 @@ internal sealed class FlowState
     /// <summary>Compile-time-like values of bool and integer locals on the paths of this state.</summary>
     public ReadOnlyMap<ISymbol, object> Known => new(_known);
 
+    /// <summary>Integer comparisons of unchanged variables known to hold (or not) on this state's paths.</summary>
+    public ReadOnlyMap<Comparison, bool> Conditions => new(_conditions);
+
     public FlowState Clone()
     {
-        _ownsVars = _ownsBlocks = _ownsKnown = false;
-        return new(_vars, _blocks, _known, owns: false);
+        _ownsVars = _ownsBlocks = _ownsKnown = _ownsConditions = false;
+        return new(_vars, _blocks, _known, _conditions, owns: false);
     }
 
     public void SetVar(VarKey key, ImmutableArray<PointerValue> values) => OwnVars()[key] = values;
@@ -61,14 +67,78 @@ internal sealed class FlowState
 
     public void SetBlock(int block, BlockFacts facts) => OwnBlocks()[block] = facts;
 
-    public void SetKnown(ISymbol variable, object value) => OwnKnown()[variable] = value;
+    public void RemoveBlock(int block)
+    {
+        if (_blocks.ContainsKey(block))
+        {
+            OwnBlocks().Remove(block);
+        }
+    }
 
+    /// <summary>The variable holds <paramref name="value"/>; comparisons that read it no longer hold.</summary>
+    public void SetKnown(ISymbol variable, object value)
+    {
+        OwnKnown()[variable] = value;
+        ForgetConditions(variable);
+    }
+
+    /// <summary>The variable was written with a value not known: forget it and every comparison that read it.</summary>
     public void RemoveKnown(ISymbol variable)
     {
         if (_known.ContainsKey(variable))
         {
             OwnKnown().Remove(variable);
         }
+
+        ForgetConditions(variable);
+    }
+
+    public void SetCondition(Comparison comparison, bool holds) => OwnConditions()[comparison] = holds;
+
+    public void ClearConditions()
+    {
+        if (_conditions.Count > 0)
+        {
+            _conditions = new();
+            _ownsConditions = true;
+        }
+    }
+
+    private void ForgetConditions(ISymbol variable)
+    {
+        if (_conditions.Count == 0)
+        {
+            return;
+        }
+
+        List<Comparison>? stale = null;
+        foreach (var entry in _conditions)
+        {
+            if (entry.Key.Reads(variable))
+            {
+                (stale ??= new List<Comparison>()).Add(entry.Key);
+            }
+        }
+
+        if (stale is not null)
+        {
+            var conditions = OwnConditions();
+            foreach (var comparison in stale)
+            {
+                conditions.Remove(comparison);
+            }
+        }
+    }
+
+    private Dictionary<Comparison, bool> OwnConditions()
+    {
+        if (!_ownsConditions)
+        {
+            _conditions = new(_conditions);
+            _ownsConditions = true;
+        }
+
+        return _conditions;
     }
 
     private Dictionary<VarKey, ImmutableArray<PointerValue>> OwnVars()
@@ -136,9 +206,17 @@ internal sealed class FlowState
 
     public bool SameKnown(FlowState other)
     {
-        if (Known.Count != other.Known.Count)
+        if (Known.Count != other.Known.Count || _conditions.Count != other._conditions.Count)
         {
             return false;
+        }
+
+        foreach (var entry in _conditions)
+        {
+            if (!other._conditions.TryGetValue(entry.Key, out var holds) || holds != entry.Value)
+            {
+                return false;
+            }
         }
 
         foreach (var entry in Known)
@@ -203,7 +281,15 @@ internal sealed class FlowState
         {
             if (!other.Known.TryGetValue(entry.Key, out var value) || !Equals(value, entry.Value))
             {
-                (result ??= Clone()).RemoveKnown(entry.Key);
+                (result ??= Clone()).OwnKnown().Remove(entry.Key);
+            }
+        }
+
+        foreach (var entry in _conditions)
+        {
+            if (!other._conditions.TryGetValue(entry.Key, out var holds) || holds != entry.Value)
+            {
+                (result ??= Clone()).OwnConditions().Remove(entry.Key);
             }
         }
 

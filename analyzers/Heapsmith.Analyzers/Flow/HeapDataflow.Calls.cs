@@ -17,6 +17,13 @@ internal sealed partial class HeapDataflow
         var api = _context.Apis.Classify(invocation);
         if (api.Kind == ApiKind.None)
         {
+            // h.ToPointer(), h.ToInt64(): the same address, another type.
+            if (invocation.Instance is { Type.SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr } address
+                && invocation.Arguments.IsEmpty && invocation.TargetMethod.Name is "ToPointer" or "ToInt64" or "ToUInt64")
+            {
+                return Eval(address, state);
+            }
+
             return EvalCall(invocation, invocation.TargetMethod, invocation.Arguments, invocation.Instance, state);
         }
 
@@ -27,11 +34,11 @@ internal sealed partial class HeapDataflow
             case ApiKind.Alloc:
                 return Allocate(invocation, api, state);
             case ApiKind.Free when arguments.Length > 0:
-                Free(arguments[0], api, invocation.Syntax, invocation.Arguments[0].Value.Syntax, state);
+                Free(arguments[0], api, invocation.Syntax, invocation.Arguments[0].Value, state);
                 return default;
             case ApiKind.Realloc when arguments.Length > 0:
                 // Realloc(null, n) allocates; otherwise the old block is freed on success.
-                Free(arguments[0], api, invocation.Syntax, invocation.Arguments[0].Value.Syntax, state);
+                Free(arguments[0], api, invocation.Syntax, invocation.Arguments[0].Value, state);
                 return Allocate(invocation, api, state);
             case ApiKind.ArenaRelease:
                 ReleaseArena(api.Allocator!, invocation.Syntax, state);
@@ -49,9 +56,9 @@ internal sealed partial class HeapDataflow
             return Eval(creation.Arguments[0].Value, state);
         }
 
-        EvalCall(creation, creation.Constructor, creation.Arguments, null, state);
+        var result = EvalCall(creation, creation.Constructor, creation.Arguments, null, state);
         Eval(creation.Initializer, state);
-        return default;
+        return result;
     }
 
     private ImmutableArray<PointerValue> EvalCall(IOperation call, IMethodSymbol? method, ImmutableArray<IArgumentOperation> arguments, IOperation? instance, FlowState state)
@@ -108,6 +115,14 @@ internal sealed partial class HeapDataflow
                 continue;
             }
 
+            if (_context.Apis.KeepsArguments(method))
+            {
+                // SafeHandle.SetHandle: the handle object keeps the address and frees it later.
+                CheckUse(values[i], arguments[i].Value.Syntax, state);
+                Escape(values[i], state);
+                continue;
+            }
+
             var mayFree = parameter is not null && summary?.MayFreeParameter(parameter.Ordinal) == true;
             // The callee may free it: a block freed already may be freed again. Not one that an
             // earlier such call may have freed: Release(node); Release(node); is reference counting.
@@ -116,7 +131,11 @@ internal sealed partial class HeapDataflow
                 CheckUse(values[i], arguments[i].Value.Syntax, state);
             }
 
-            if (_context.UnannotatedCallsEscape || IsCollectionStore(method)
+            // The escape option reads only calls nothing is known about: no annotation (handled
+            // above), no summary (not a local function or a same-compilation helper), not the
+            // framework (NativeMemory.Clear, Buffer.MemoryCopy borrow).
+            if ((_context.UnannotatedCallsEscape && summary is null && !IsFramework(method)) || IsCollectionStore(method)
+                || IsInterlockedStore(method, parameter)
                 || (parameter is not null && summary?.KeepsParameter(parameter.Ordinal) == true))
             {
                 Escape(values[i], state);
@@ -135,15 +154,53 @@ internal sealed partial class HeapDataflow
             ApplyCaptures(body, at, invoked: true, state);
         }
 
+        var result = default(ImmutableArray<PointerValue>);
         if (method is not null && (_context.Apis.ReturnsOwnership(method) || summary?.ReturnsOwned == true))
         {
             var allocator = summary?.ReturnAllocator;
             var id = NewBlock(state, KnownSite(call) ?? NewSite(call, new BlockOrigin(
                 allocator is null ? OriginKind.Returned : OriginKind.Allocated, call.Syntax, method.Name, Holder(call.Syntax), allocator)), BlockStates.Live);
-            return PointerValues.Single(id);
+            result = PointerValues.Single(id);
         }
 
-        return default;
+        // The result holds an argument: a wrapper that returns it (in a struct, a tuple), a span over it.
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            if (!values[i].IsDefault && arguments[i].Parameter is { } parameter
+                && (summary?.ReturnsParameter(parameter.Ordinal) == true || (i == 0 && IsSpanOverPointer(call, parameter))))
+            {
+                result = result.IsDefault ? values[i] : PointerValues.Union(result, values[i]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>new Span&lt;T&gt;(p, n), new ReadOnlySpan&lt;T&gt;(p, n): the span is a view of p's block.</summary>
+    private static bool IsSpanOverPointer(IOperation call, IParameterSymbol parameter) =>
+        call is IObjectCreationOperation { Type: INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
+        && parameter.Type.TypeKind == TypeKind.Pointer;
+
+    /// <summary>Interlocked.Exchange/CompareExchange(ref location, value, …) stores value in location.</summary>
+    private static bool IsInterlockedStore(IMethodSymbol? method, IParameterSymbol? parameter) =>
+        method is { Name: "Exchange" or "CompareExchange", ContainingType: { Name: "Interlocked", ContainingNamespace.Name: "Threading" } }
+        && parameter?.Name == "value";
+
+    /// <summary>A member of the framework (System.*), which never takes a pointer it is not annotated for.</summary>
+    private static bool IsFramework(IMethodSymbol? method)
+    {
+        if (method is null || method.DeclaringSyntaxReferences.Length > 0)
+        {
+            return false;
+        }
+
+        var root = method.ContainingType?.ContainingNamespace;
+        while (root?.ContainingNamespace is { IsGlobalNamespace: false } parent)
+        {
+            root = parent;
+        }
+
+        return root?.Name == "System";
     }
 
     private ImmutableArray<PointerValue>[] EvalArguments(ImmutableArray<IArgumentOperation> arguments, FlowState state)
@@ -179,8 +236,9 @@ internal sealed partial class HeapDataflow
     }
 
     /// <summary>A free (or the freeing half of Realloc): HEAP001 when it may be freed already, HEAP002 when this deallocator does not own it.</summary>
-    private void Free(ImmutableArray<PointerValue> values, ApiCall api, SyntaxNode call, SyntaxNode pointer, FlowState state)
+    private void Free(ImmutableArray<PointerValue> values, ApiCall api, SyntaxNode call, IOperation argument, FlowState state)
     {
+        var pointer = argument.Syntax;
         if (values.IsDefault)
         {
             return;
@@ -250,7 +308,7 @@ internal sealed partial class HeapDataflow
             return;
         }
 
-        MarkFreed(values, call, state);
+        MarkFreed(values, call, state, KeyOfPlace(Unwrap(argument), state));
     }
 
     /// <summary>HEAP001 when a block the values may point to may be freed already (with
@@ -315,8 +373,11 @@ internal sealed partial class HeapDataflow
         return text + " bytes";
     }
 
-    /// <summary>The block is gone for this method: freed here or taken by a callee.</summary>
-    private static void MarkFreed(ImmutableArray<PointerValue> values, SyntaxNode by, FlowState state)
+    /// <summary>The block is gone for this method: freed here or taken by a callee. When the pointer
+    /// may be one of several blocks, each is only maybe freed, unless nothing but the freed
+    /// variable (<paramref name="place"/>) holds it: then on every path where it still exists the
+    /// variable points to it (a loop's Realloc result joined with the block before the loop).</summary>
+    private static void MarkFreed(ImmutableArray<PointerValue> values, SyntaxNode by, FlowState state, VarKey? place = null)
     {
         if (values.IsDefault)
         {
@@ -337,13 +398,18 @@ internal sealed partial class HeapDataflow
 
         foreach (var value in values)
         {
-            if (value.IsNull || !state.Blocks.TryGetValue(value.Block, out var facts) || facts.Origin.IsUnownedMemory
-                || (facts.FreedBy == by && facts.States == (strong ? BlockStates.Freed : facts.States | BlockStates.Freed)))
+            if (value.IsNull || !state.Blocks.TryGetValue(value.Block, out var facts) || facts.Origin.IsUnownedMemory)
             {
                 continue;
             }
 
-            var states = strong ? BlockStates.Freed : facts.States | BlockStates.Freed;
+            var sole = strong || (place is { } freed && !state.IsReferenced(value.Block, freed));
+            var states = sole ? BlockStates.Freed : facts.States | BlockStates.Freed;
+            if (facts.FreedBy == by && facts.States == states)
+            {
+                continue;
+            }
+
             state.SetBlock(value.Block, new BlockFacts(facts.Origin, states, by));
         }
     }

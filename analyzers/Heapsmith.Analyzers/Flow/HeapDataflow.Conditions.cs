@@ -2,6 +2,7 @@
 // for bool and integer locals (so dead branches are pruned), and refinement of the state on each
 // branch (the bool is true here; the pointer is null here, so a failed TryAlloc needs no free).
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -41,10 +42,116 @@ internal sealed partial class HeapDataflow
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } minus:
                 return Const(minus.Operand, state) is long n ? -n : null;
             case IBinaryOperation binary:
-                return Fold(binary.OperatorKind, Const(binary.LeftOperand, state), Const(binary.RightOperand, state));
+                return Fold(binary.OperatorKind, Const(binary.LeftOperand, state), Const(binary.RightOperand, state))
+                    ?? (ComparisonOf(binary) is { } comparison && state.Conditions.TryGetValue(comparison.Comparison, out var holds) ? holds == comparison.Same : null);
             default:
                 return null;
         }
+    }
+
+    /// <summary>An integer comparison of locals, parameters and constants, canonical (see <see cref="Comparison"/>).</summary>
+    private static (Comparison Comparison, bool Same)? ComparisonOf(IBinaryOperation binary)
+    {
+        if (binary.OperatorKind is not (BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.LessThan
+            or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals)
+            || binary.IsLifted || !IsIntegerType(binary.LeftOperand.Type)
+            || ComparedOperand(binary.LeftOperand) is not { } left || ComparedOperand(binary.RightOperand) is not { } right
+            || (left is long && right is long))
+        {
+            return null;
+        }
+
+        return Comparison.Of(binary.OperatorKind, binary.LeftOperand.Type!.SpecialType, left, right);
+    }
+
+    /// <summary>A constant (as long), or an integer local or by-value parameter (its symbol).</summary>
+    private static object? ComparedOperand(IOperation operand)
+    {
+        if (operand.ConstantValue.HasValue)
+        {
+            return Normalize(operand.ConstantValue.Value) is long constant ? constant : null;
+        }
+
+        var inner = Unwrap(operand);
+        if (!IsIntegerType(inner.Type))
+        {
+            return null;
+        }
+
+        return inner switch
+        {
+            ILocalReferenceOperation { Local.IsRef: false } local => local.Local,
+            IParameterReferenceOperation { Parameter.RefKind: RefKind.None or RefKind.In } parameter => parameter.Parameter,
+            _ => inner.ConstantValue.HasValue && Normalize(inner.ConstantValue.Value) is long value ? value : null,
+        };
+    }
+
+    /// <summary>Records that the comparison is <paramref name="value"/> on this path; false when the state knows the opposite.</summary>
+    private bool RefineComparison(IBinaryOperation binary, bool value, FlowState state)
+    {
+        if (ComparisonOf(binary) is not { } comparison || !MayCorrelate(binary))
+        {
+            return true;
+        }
+
+        var holds = value == comparison.Same;
+        if (state.Conditions.TryGetValue(comparison.Comparison, out var known))
+        {
+            return known == holds;
+        }
+
+        state.SetCondition(comparison.Comparison, holds);
+        return true;
+    }
+
+    /// <summary>Every variable the comparison reads is written only where the dataflow sees it.</summary>
+    private bool MayCorrelate(IBinaryOperation binary)
+    {
+        _uncorrelated ??= WrittenOutOfSight(_cfg.OriginalOperation);
+        return !Uncorrelated(binary.LeftOperand, _uncorrelated) && !Uncorrelated(binary.RightOperand, _uncorrelated);
+    }
+
+    private static bool Uncorrelated(IOperation operand, HashSet<ISymbol> uncorrelated) => Unwrap(operand) switch
+    {
+        ILocalReferenceOperation local => uncorrelated.Contains(local.Local),
+        IParameterReferenceOperation parameter => uncorrelated.Contains(parameter.Parameter),
+        _ => false,
+    };
+
+    /// <summary>Variables that may change where no assignment of this graph shows it: their address is
+    /// taken, they are deconstructed into, or a lambda or local function reads or writes them.</summary>
+    private static HashSet<ISymbol> WrittenOutOfSight(IOperation root)
+    {
+        var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            IOperation? scope = operation switch
+            {
+                IAddressOfOperation addressOf => addressOf.Reference,
+                IDeconstructionAssignmentOperation deconstruction => deconstruction.Target,
+                IAnonymousFunctionOperation or ILocalFunctionOperation => operation,
+                ISimpleAssignmentOperation { IsRef: true } refAssignment => refAssignment.Value,
+                _ => null,
+            };
+            if (scope is null)
+            {
+                continue;
+            }
+
+            foreach (var reference in scope.DescendantsAndSelf())
+            {
+                if (reference is ILocalReferenceOperation local)
+                {
+                    result.Add(local.Local);
+                }
+                else if (reference is IParameterReferenceOperation parameter)
+                {
+                    result.Add(parameter.Parameter);
+                }
+            }
+        }
+
+        return result;
     }
 
     private static object? Fold(BinaryOperatorKind kind, object? left, object? right)
@@ -134,7 +241,9 @@ internal sealed partial class HeapDataflow
                     return RefineNull(right, equal, state);
                 }
 
-                return true;
+                return RefineComparison(binary, value, state);
+            case IBinaryOperation binary:
+                return RefineComparison(binary, value, state);
             default:
                 return true;
         }

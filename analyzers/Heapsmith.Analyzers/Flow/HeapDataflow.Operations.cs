@@ -41,8 +41,24 @@ internal sealed partial class HeapDataflow
             case IFlowCaptureReferenceOperation reference:
                 return state.Read(new VarKey(reference.Id));
             case IFlowCaptureOperation capture:
+                if (capture.Value is ILocalReferenceOperation or IParameterReferenceOperation)
+                {
+                    // Maybe the target of an assignment whose value branches (p = c ? a : b).
+                    (_placeCaptures ??= new Dictionary<CaptureId, IOperation>())[capture.Id] = capture.Value;
+                }
+
                 state.Write(new VarKey(capture.Id), Eval(capture.Value, state));
                 return default;
+            case ITupleOperation tuple:
+                // (n, block): the tuple holds the block (returned, it is handed over).
+                var elements = default(ImmutableArray<PointerValue>);
+                foreach (var element in tuple.Elements)
+                {
+                    var held = Eval(element, state);
+                    elements = held.IsDefault ? elements : elements.IsDefault ? held : PointerValues.Union(elements, held);
+                }
+
+                return elements;
             case ISimpleAssignmentOperation assignment:
                 return EvalAssignment(assignment, state);
             case ICompoundAssignmentOperation compound:
@@ -59,7 +75,7 @@ internal sealed partial class HeapDataflow
                 return EvalAddressOf(addressOf, state);
             case IFieldReferenceOperation field:
                 Eval(field.Instance, state);
-                return KeyOfField(field) is { } fieldKey ? state.Read(fieldKey) : default;
+                return KeyOfField(field) is { } fieldKey ? ReadField(fieldKey, field, state) : default;
             case IArrayElementReferenceOperation element:
                 Eval(element.ArrayReference, state);
                 foreach (var index in element.Indices)
@@ -150,6 +166,7 @@ internal sealed partial class HeapDataflow
             }
             else if (increment.Target is IParameterReferenceOperation parameter)
             {
+                state.RemoveKnown(parameter.Parameter);
                 ForgetTerm(parameter.Parameter, state);
             }
 
@@ -372,6 +389,10 @@ internal sealed partial class HeapDataflow
                 {
                     SetKnown(local.Local, value, state);
                 }
+                else
+                {
+                    state.RemoveKnown(local.Local);
+                }
 
                 return;
             case IParameterReferenceOperation parameter:
@@ -386,6 +407,10 @@ internal sealed partial class HeapDataflow
                 if (IsConstTracked(parameter.Type))
                 {
                     SetKnown(parameter.Parameter, value, state);
+                }
+                else
+                {
+                    state.RemoveKnown(parameter.Parameter);
                 }
 
                 return;
@@ -408,6 +433,11 @@ internal sealed partial class HeapDataflow
 
                 return;
             case IFlowCaptureReferenceOperation capture:
+                if (_placeCaptures is not null && _placeCaptures.TryGetValue(capture.Id, out var place))
+                {
+                    Assign(place, values, value, at, state);
+                }
+
                 state.Write(new VarKey(capture.Id), values);
                 return;
         }
@@ -478,6 +508,39 @@ internal sealed partial class HeapDataflow
             ReportLeak(facts.Origin, "the assignment to '" + key.Describe() + "' at line " + DiagnosticSink.LineOf(at), at);
             state.SetBlock(previous.Block, facts.With((facts.States & ~BlockStates.Live) | BlockStates.Escaped, null));
         }
+    }
+
+    /// <summary>A field of a struct local. Never written here, it is read from what the whole
+    /// value holds when that is one block (a struct a wrapper returned with the block in it).</summary>
+    private static ImmutableArray<PointerValue> ReadField(VarKey key, IFieldReferenceOperation field, FlowState state)
+    {
+        if (state.Vars.ContainsKey(key) || !IsPointerLike(field.Type) || key.Root is null)
+        {
+            return state.Read(key);
+        }
+
+        var whole = state.Read(new VarKey(key.Root));
+        return !whole.IsDefault && whole.Length == 1 && whole[0].IsBlock ? whole : default;
+    }
+
+    /// <summary>The values of a returned expression and, for a struct local, of its tracked fields.</summary>
+    private ImmutableArray<PointerValue> WithFields(IOperation value, ImmutableArray<PointerValue> values, FlowState state)
+    {
+        if (Unwrap(value) is not ILocalReferenceOperation { Local.Type: { IsValueType: true } type } local || IsPointerLike(type))
+        {
+            return values;
+        }
+
+        var root = KeyOf(local.Local).Root ?? local.Local;
+        foreach (var entry in state.Vars)
+        {
+            if (entry.Key.Member is not null && SymbolEqualityComparer.Default.Equals(entry.Key.Root, root) && !PointerValues.IsUnknown(entry.Value))
+            {
+                values = values.IsDefault ? entry.Value : PointerValues.Union(values, entry.Value);
+            }
+        }
+
+        return values;
     }
 
     private VarKey KeyOf(ILocalSymbol local) =>

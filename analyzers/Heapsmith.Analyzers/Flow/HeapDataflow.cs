@@ -5,7 +5,9 @@
 // - Each basic block's input is a short list of partitions, states that differ in the constant
 //   values they know for bool and integer locals. Keeping them apart is what makes `for` loops
 //   that run once and correlated branches (`if (small) stackalloc … if (!small) Free`) precise.
-//   Past MaxPartitions a block collapses to one joined partition for good (widening).
+//   They also differ in the integer comparisons they know to hold (`n > Limit`, Comparison) until
+//   a variable the comparison reads is written. Past MaxPartitions a block first forgets the
+//   comparisons for good, then, if that is not enough, collapses to one partition (widening).
 // - Finally regions have no ordinary predecessors: each branch that leaves a try runs its
 //   finally regions on its own state (RunFinally), so `return` inside try/finally is exact.
 // - A catch handler starts from the state on entry to its try, joined with the states of the
@@ -40,7 +42,16 @@ internal sealed partial class HeapDataflow
     private readonly Dictionary<object, int> _siteIds = new();
     private readonly Dictionary<int, BlockOrigin> _origins = new();
     private HashSet<ISymbol>? _captured;
+
+    /// <summary>Variables whose comparisons are not correlated (see MayCorrelate); computed on first need.</summary>
+    private HashSet<ISymbol>? _uncorrelated;
+
+    /// <summary>Per block: its partitions no longer keep comparisons apart (see JoinInto).</summary>
+    private readonly bool[] _noConditions;
     private readonly Dictionary<ISymbol, VarKey> _refAliases = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Flow captures of a local or parameter: an assignment to one writes the variable.</summary>
+    private Dictionary<CaptureId, IOperation>? _placeCaptures;
     private readonly HashSet<IFlowAnonymousFunctionOperation> _lambdas = new();
     private readonly SummaryCollector? _summary;
     private bool _reporting;
@@ -59,6 +70,7 @@ internal sealed partial class HeapDataflow
         _bodies = bodies;
         _inputs = new List<FlowState>?[cfg.Blocks.Length];
         _collapsed = new bool[cfg.Blocks.Length];
+        _noConditions = new bool[cfg.Blocks.Length];
         // Which variables lambdas capture costs a data-flow query: asked only when there are any.
         // With bodies followed, a pointer only local functions capture and that are only called
         // directly is left to their effects at the calls (not handed over).
@@ -159,7 +171,13 @@ internal sealed partial class HeapDataflow
     private bool JoinInto(int ordinal, FlowState incoming)
     {
         WidenCounters(incoming);
+        CollectGarbage(incoming);
         var partitions = _inputs[ordinal] ??= new List<FlowState>(1);
+        if (_noConditions[ordinal])
+        {
+            incoming.ClearConditions();
+        }
+
         if (_collapsed[ordinal])
         {
             return Merge(partitions, 0, incoming);
@@ -180,6 +198,41 @@ internal sealed partial class HeapDataflow
             return true;
         }
 
+        // Too many paths: comparisons are the first knowledge to give up (bool flags and small
+        // counters are worth more), for good at this block; only if that is not enough collapse.
+        if (!_noConditions[ordinal] && (incoming.Conditions.Count > 0 || partitions.Exists(p => p.Conditions.Count > 0)))
+        {
+            _noConditions[ordinal] = true;
+            var states = new List<FlowState>(partitions) { incoming };
+            partitions.Clear();
+            foreach (var state in states)
+            {
+                state.ClearConditions();
+                var index = partitions.FindIndex(p => p.SameKnown(state));
+                if (index < 0)
+                {
+                    partitions.Add(state);
+                }
+                else
+                {
+                    partitions[index] = partitions[index].Join(state);
+                }
+            }
+
+            foreach (var state in partitions)
+            {
+                state.Pending = true;
+            }
+
+            if (partitions.Count <= MaxPartitions)
+            {
+                return true;
+            }
+
+            incoming = partitions[partitions.Count - 1];
+            partitions.RemoveAt(partitions.Count - 1);
+        }
+
         var all = incoming;
         foreach (var partition in partitions)
         {
@@ -191,6 +244,39 @@ internal sealed partial class HeapDataflow
         all.Pending = true;
         _collapsed[ordinal] = true;
         return true;
+    }
+
+    /// <summary>Owned blocks freed (or handed over) that nothing holds any more can never be named
+    /// again: dropped, so that a join does not mix a block freed on one path with the same block
+    /// live on another (a Realloc in a loop replaces the pointer it frees).</summary>
+    private static void CollectGarbage(FlowState state)
+    {
+        List<int>? dead = null;
+        foreach (var entry in state.Blocks)
+        {
+            if (entry.Value.Origin.IsOwned && (entry.Value.States & BlockStates.Live) == 0)
+            {
+                (dead ??= new List<int>()).Add(entry.Key);
+            }
+        }
+
+        if (dead is null)
+        {
+            return;
+        }
+
+        foreach (var entry in state.Vars)
+        {
+            foreach (var value in entry.Value)
+            {
+                dead.Remove(value.Block);
+            }
+        }
+
+        foreach (var block in dead)
+        {
+            state.RemoveBlock(block);
+        }
     }
 
     /// <summary>Integers stay known while small (enough for loops that run once or twice); a loop
@@ -312,15 +398,18 @@ internal sealed partial class HeapDataflow
             case ControlFlowBranchSemantics.Return when value is not null:
                 var returned = Eval(value, state);
                 CheckUse(returned, value.Syntax, state);
+                // A block returned inside a value (a struct whose field holds it) is handed over too.
+                var contents = WithFields(value, returned, state);
                 if (_summary is null)
                 {
-                    Escape(returned, state);
+                    Escape(contents, state);
                 }
                 else if (_reporting)
                 {
-                    // Returning a parameter gives it back, it does not take it.
-                    Escape(OwnedOnly(returned, state), state);
-                    _summary.NoteReturn(returned, state);
+                    // Returning a parameter gives it back, it does not take it. Only a pointer result
+                    // can be a fresh block the caller owns (a struct holding one is handed over).
+                    Escape(OwnedOnly(contents, state), state);
+                    _summary.NoteReturn(IsPointerLike(_method?.ReturnType) ? returned : default, contents, state);
                 }
                 break;
             default:

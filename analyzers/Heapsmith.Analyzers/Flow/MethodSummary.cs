@@ -2,6 +2,7 @@
 // sees it: from [OwnershipTakes]/[OwnershipReturns], or inferred from the callee's own body
 // (MethodSummaries). Immutable.
 using System.Collections.Immutable;
+using System.Linq;
 
 namespace Heapsmith.Analyzers.Flow;
 
@@ -9,14 +10,19 @@ internal sealed class MethodSummary
 {
     public static readonly MethodSummary Borrowing = new(ImmutableArray<bool>.Empty, ImmutableArray<bool>.Empty, ImmutableArray<bool>.Empty, false, null);
 
-    public MethodSummary(ImmutableArray<bool> takes, ImmutableArray<bool> keeps, ImmutableArray<bool> mayFree, bool returnsOwned, Allocator? returnAllocator)
+    public MethodSummary(ImmutableArray<bool> takes, ImmutableArray<bool> keeps, ImmutableArray<bool> mayFree, bool returnsOwned, Allocator? returnAllocator, ImmutableArray<bool> returns = default)
     {
         Takes = takes;
         Keeps = keeps;
         MayFree = mayFree;
         ReturnsOwned = returnsOwned;
         ReturnAllocator = returnAllocator;
+        Returns = returns.IsDefault ? ImmutableArray<bool>.Empty : returns;
     }
+
+    /// <summary>Per parameter ordinal: the result may be the pointer itself or a value holding it (a
+    /// struct field, a tuple element, a span over it): the caller's result aliases the argument.</summary>
+    public ImmutableArray<bool> Returns { get; }
 
     /// <summary>Per parameter ordinal: the callee frees the pointer on every path (as [OwnershipTakes]).</summary>
     public ImmutableArray<bool> Takes { get; }
@@ -34,6 +40,22 @@ internal sealed class MethodSummary
 
     /// <summary>The allocator of the returned block when every path agrees on one.</summary>
     public Allocator? ReturnAllocator { get; }
+
+    /// <summary>Two summaries say the same (null: no summary); what a component's fixpoint compares.</summary>
+    public static bool Same(MethodSummary? a, MethodSummary? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        return a.Takes.SequenceEqual(b.Takes) && a.Keeps.SequenceEqual(b.Keeps) && a.MayFree.SequenceEqual(b.MayFree)
+            && a.Returns.SequenceEqual(b.Returns) && a.ReturnsOwned == b.ReturnsOwned
+            && (a.ReturnAllocator is null ? b.ReturnAllocator is null
+                : b.ReturnAllocator is not null && a.ReturnAllocator.Matches(b.ReturnAllocator) && b.ReturnAllocator.Matches(a.ReturnAllocator));
+    }
+
+    public bool ReturnsParameter(int ordinal) => ordinal >= 0 && ordinal < Returns.Length && Returns[ordinal];
 
     public bool TakesParameter(int ordinal) => ordinal >= 0 && ordinal < Takes.Length && Takes[ordinal];
 

@@ -12,6 +12,7 @@ internal sealed class SummaryCollector
 {
     private readonly Dictionary<int, int> _parameterBlocks = new();
     private readonly Dictionary<int, BlockStates> _parameterOutcomes = new();
+    private readonly HashSet<int> _returnedParameters = new();
     private bool _sawReturn;
     private bool _allReturnsOwned = true;
     private bool _sawOwnedBlock;
@@ -31,8 +32,24 @@ internal sealed class SummaryCollector
         }
     }
 
-    public void NoteReturn(ImmutableArray<PointerValue> values, FlowState state)
+    /// <summary>A return: <paramref name="values"/> is what the result may point to (for a pointer
+    /// result; default otherwise), <paramref name="contents"/> what it may hold in any form.</summary>
+    public void NoteReturn(ImmutableArray<PointerValue> values, ImmutableArray<PointerValue> contents, FlowState state)
     {
+        if (!contents.IsDefault)
+        {
+            foreach (var value in contents)
+            {
+                foreach (var entry in _parameterBlocks)
+                {
+                    if (value.Block == entry.Value && value.Offset == 0)
+                    {
+                        _returnedParameters.Add(entry.Key);
+                    }
+                }
+            }
+        }
+
         _sawReturn = true;
         if (values.IsDefault)
         {
@@ -69,9 +86,9 @@ internal sealed class SummaryCollector
     }
 
     /// <summary>A parameter is taken when every path frees it; may be freed when some paths do (or
-    /// hand it to a helper that may free it); kept when some path frees it or,
-    /// for a pointer (not an integer address, which is bookkeeping), stores it where it outlives
-    /// the call.</summary>
+    /// hand it to a helper that may free it); kept when some path frees it or stores it where it
+    /// outlives the call (a pointer or an IntPtr/nint alike, on some path only too: TryPublish
+    /// that keeps it on success).</summary>
     public MethodSummary Build(ImmutableArray<IParameterSymbol> parameters)
     {
         var outcomes = parameters.Select(p => _parameterOutcomes.TryGetValue(p.Ordinal, out var states) ? states : BlockStates.None).ToList();
@@ -83,10 +100,10 @@ internal sealed class SummaryCollector
             .Select((states, i) => !takes[i] && (states & (BlockStates.Freed | BlockStates.MaybeTaken)) != 0)
             .ToImmutableArray();
         var keeps = parameters
-            .Select((p, i) => !takes[i] && (mayFree[i]
-                || ((outcomes[i] & BlockStates.Escaped) != 0 && p.Type.TypeKind == TypeKind.Pointer)))
+            .Select((p, i) => !takes[i] && (mayFree[i] || (outcomes[i] & BlockStates.Escaped) != 0))
             .ToImmutableArray();
+        var returns = parameters.Select(p => _returnedParameters.Contains(p.Ordinal)).ToImmutableArray();
         var returnsOwned = _sawReturn && _allReturnsOwned && _sawOwnedBlock;
-        return new MethodSummary(takes, keeps, mayFree, returnsOwned, returnsOwned && _allocatorsAgree ? _returnAllocator : null);
+        return new MethodSummary(takes, keeps, mayFree, returnsOwned, returnsOwned && _allocatorsAgree ? _returnAllocator : null, returns);
     }
 }

@@ -298,3 +298,45 @@ public sealed class ArenaThreadsSpecParameters : MmapParameters;
 
 /// <summary>In-page purging (mmap: the NativeMemory backend cannot give memory back, so it is not done there).</summary>
 public sealed class PagePurgeSpecParameters : MmapParameters;
+
+/// <summary>The default geometry, hardened (encoded free-list links, freed-block keys), on mmap.</summary>
+public sealed class HardenedSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Hardened;
+}
+
+/// <summary>Memory-limit tests: never purge on a timer, so what the limit counts changes only when the test acts.</summary>
+public sealed class LimitSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => -1;
+}
+
+/// <summary>The default geometry with canaries only, on mmap.</summary>
+public sealed class CanarySpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Canary;
+}
+
+/// <summary>The security suite's heap with every check (its own static heap), on mmap.</summary>
+public sealed class SecurityAllSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.All;
+}
+
+/// <summary>The security suite's hardened heap (its own static heap), on mmap.</summary>
+public sealed class SecurityHardenedSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Hardened;
+}
+
+public sealed class ClassStatsSpecParameters : DefaultParameters;
+
+public sealed class MetricsSpecParameters : DefaultParameters;
