@@ -46,7 +46,7 @@ internal sealed class AllocatorApis
     /// <summary>The allocating and freeing member names of heaps, NativeMemory and Marshal.</summary>
     public static readonly HashSet<string> InterestingNames = new()
     {
-        "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "AlignedRealloc", "AlignedFree", "Free",
+        "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "AlignedRealloc", "AlignedFree", "Free", "AllocSpan",
         "AllocHGlobal", "ReAllocHGlobal", "FreeHGlobal", "AllocCoTaskMem", "ReAllocCoTaskMem", "FreeCoTaskMem",
     };
 
@@ -190,6 +190,19 @@ internal sealed class AllocatorApis
         var name = (method.IsStatic ? type.Name : ReceiverSymbol(invocation.Instance)?.Name ?? type.Name) + "." + method.Name;
         var returnsPointer = method.ReturnType.TypeKind == TypeKind.Pointer;
         var firstIsPointer = method.Parameters.Length > 0 && method.Parameters[0].Type.TypeKind == TypeKind.Pointer;
+
+        // Span<T> AllocSpan<T>(int) and Free<T>(Span<T>): a block seen through a span. (AllocMemory's
+        // owner is an IDisposable whose Dispose frees: .NET's dispose analysis, CA2000, covers it.)
+        if (method.Name == "AllocSpan" && IsSpan(method.ReturnType))
+        {
+            return new ApiCall(ApiKind.Alloc, allocator, name);
+        }
+
+        if (method.Name == "Free" && method.Parameters.Length == 1 && IsSpan(method.Parameters[0].Type))
+        {
+            return new ApiCall(ApiKind.Free, allocator, name);
+        }
+
         switch (method.Name)
         {
             case "Alloc" or "TryAlloc" or "AllocZeroed" or "AlignedAlloc" when returnsPointer:
@@ -206,6 +219,9 @@ internal sealed class AllocatorApis
                 return default;
         }
     }
+
+    private static bool IsSpan(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "Span", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static ApiCall ClassifyNativeMemory(IMethodSymbol method)
     {

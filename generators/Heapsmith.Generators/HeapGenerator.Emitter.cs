@@ -225,6 +225,7 @@ public sealed partial class HeapGenerator
                 $"{modifier}bool Owns(void* ptr) => {engine}.Owns(ptr);");
 
             WriteTypedAlloc(writer, modifier);
+            WriteSpanMembers(writer, modifier, engine);
 
             Member(writer, inline: false,
                 new[] { "<summary>A snapshot of this heap's counters.</summary>" },
@@ -311,6 +312,65 @@ public sealed partial class HeapGenerator
             writer.WriteLine();
             writer.WriteLine("return (T*)Alloc(count * (nuint)sizeof(T));");
             Close(writer);
+            writer.WriteLine();
+        }
+
+        /// <summary>The Span and Memory siblings of <c>Alloc&lt;T&gt;</c>: a span over a new block, its free, and a block owned as <c>IMemoryOwner&lt;T&gt;</c>.</summary>
+        private static void WriteSpanMembers(IndentedTextWriter writer, string modifier, string engine)
+        {
+            GenericMember(writer, inline: false,
+                new[]
+                {
+                    "<summary>Allocates uninitialised room for <paramref name=\"length\"/> values of <typeparamref name=\"T\"/>, as a span over the new block.</summary>",
+                    "<typeparam name=\"T\">An unmanaged type.</typeparam>",
+                    "<param name=\"length\">Number of values; not negative.</param>",
+                    "<returns>The span; free its block with <c>Free(span)</c>.</returns>",
+                    "<exception cref=\"global::System.OutOfMemoryException\">The memory cannot be had.</exception>",
+                },
+                $"{modifier}global::System.Span<T> AllocSpan<T>(int length)",
+                $"=> {engine}.AllocSpan<T>(length);");
+
+            GenericMember(writer, inline: true,
+                new[]
+                {
+                    "<summary>Frees the block of a span from <c>AllocSpan</c>; the span must not be used afterwards.</summary>",
+                    "<typeparam name=\"T\">An unmanaged type.</typeparam>",
+                    "<param name=\"span\">A span returned by <c>AllocSpan</c>, whole.</param>",
+                },
+                $"{modifier}void Free<T>(global::System.Span<T> span)",
+                $"=> {engine}.Free(span);");
+
+            GenericMember(writer, inline: false,
+                new[]
+                {
+                    "<summary>Allocates room for <paramref name=\"length\"/> values of <typeparamref name=\"T\"/> owned as <see cref=\"global::System.Memory{T}\"/>, for <c>Stream.ReadAsync</c>, pipelines and any Memory API: disposing the owner frees the block.</summary>",
+                    "<typeparam name=\"T\">An unmanaged type.</typeparam>",
+                    "<param name=\"length\">Number of values; not negative.</param>",
+                    "<returns>The owner; dispose it (once) to free the block. An owner never disposed keeps its block (CA2000 reports it).</returns>",
+                    "<exception cref=\"global::System.OutOfMemoryException\">The memory cannot be had.</exception>",
+                },
+                $"{modifier}global::System.Buffers.IMemoryOwner<T> AllocMemory<T>(int length)",
+                $"=> {engine}.AllocMemory<T>(length);");
+        }
+
+        private static void GenericMember(IndentedTextWriter writer, bool inline, string[] docs, string signature, string body)
+        {
+            foreach (var doc in docs)
+            {
+                writer.WriteLine("/// " + doc);
+            }
+
+            writer.WriteLine(GeneratedCode);
+            if (inline)
+            {
+                writer.WriteLine(Inline);
+            }
+
+            writer.WriteLine(signature);
+            writer.Indent++;
+            writer.WriteLine("where T : unmanaged");
+            writer.WriteLine(body);
+            writer.Indent--;
             writer.WriteLine();
         }
 

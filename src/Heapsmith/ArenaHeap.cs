@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Heapsmith.Engine;
 
@@ -169,6 +170,26 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
 
         HeapCheck<TSpec>.BeforeFree(_core, ptr, page);
         HeapApi<TSpec>.Free(_core, heap, ptr, page);
+    }
+
+    /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/> as a span over a new block.</summary>
+    public Span<T> AllocSpan<T>(int length)
+        where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return new Span<T>(Alloc((nuint)length * (nuint)sizeof(T)), length);
+    }
+
+    /// <summary>Frees the block a span from <see cref="AllocSpan{T}"/> covers.</summary>
+    public void Free<T>(Span<T> span)
+        where T : unmanaged => Free(Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)));
+
+    /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/>, owned as Memory: disposing the owner frees it (nothing once the arena is disposed).</summary>
+    public HeapMemory<T> AllocMemory<T>(int length)
+        where T : unmanaged
+    {
+        var span = AllocSpan<T>(length);
+        return new ArenaHeapMemory<TSpec, T>(this, Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)), length);
     }
 
     /// <summary>The usable size of a live block.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Heapsmith.Engine;
 
 namespace Heapsmith;
@@ -179,6 +180,26 @@ public static unsafe class StaticHeap<TSpec>
 
         HeapCheck<TSpec>.BeforeFree(s_core, ptr, page);
         HeapApi<TSpec>.Free(s_core, heap, ptr, page);
+    }
+
+    /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/> as a span over a new block.</summary>
+    public static Span<T> AllocSpan<T>(int length)
+        where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return new Span<T>(Alloc((nuint)length * (nuint)sizeof(T)), length);
+    }
+
+    /// <summary>Frees the block a span from <see cref="AllocSpan{T}"/> covers.</summary>
+    public static void Free<T>(Span<T> span)
+        where T : unmanaged => Free(Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)));
+
+    /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/>, owned as Memory: disposing the owner frees it.</summary>
+    public static HeapMemory<T> AllocMemory<T>(int length)
+        where T : unmanaged
+    {
+        var span = AllocSpan<T>(length);
+        return new StaticHeapMemory<TSpec, T>(Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)), length);
     }
 
     /// <summary>The usable size of a live block.</summary>

@@ -102,6 +102,35 @@ namespace Server
             return (T*)Alloc(count * (nuint)sizeof(T));
         }
 
+        /// <summary>Allocates uninitialised room for <paramref name="length"/> values of <typeparamref name="T"/>, as a span over the new block.</summary>
+        /// <typeparam name="T">An unmanaged type.</typeparam>
+        /// <param name="length">Number of values; not negative.</param>
+        /// <returns>The span; free its block with <c>Free(span)</c>.</returns>
+        /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static global::System.Span<T> AllocSpan<T>(int length)
+            where T : unmanaged
+            => global::Heapsmith.StaticHeap<Spec>.AllocSpan<T>(length);
+
+        /// <summary>Frees the block of a span from <c>AllocSpan</c>; the span must not be used afterwards.</summary>
+        /// <typeparam name="T">An unmanaged type.</typeparam>
+        /// <param name="span">A span returned by <c>AllocSpan</c>, whole.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static void Free<T>(global::System.Span<T> span)
+            where T : unmanaged
+            => global::Heapsmith.StaticHeap<Spec>.Free(span);
+
+        /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/> owned as <see cref="global::System.Memory{T}"/>, for <c>Stream.ReadAsync</c>, pipelines and any Memory API: disposing the owner frees the block.</summary>
+        /// <typeparam name="T">An unmanaged type.</typeparam>
+        /// <param name="length">Number of values; not negative.</param>
+        /// <returns>The owner; dispose it (once) to free the block. An owner never disposed keeps its block (CA2000 reports it).</returns>
+        /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static global::System.Buffers.IMemoryOwner<T> AllocMemory<T>(int length)
+            where T : unmanaged
+            => global::Heapsmith.StaticHeap<Spec>.AllocMemory<T>(length);
+
         /// <summary>A snapshot of this heap's counters.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static global::Heapsmith.HeapStats GetStats() => global::Heapsmith.StaticHeap<Spec>.GetStats();

@@ -355,3 +355,5 @@ public sealed class LeakDisposeSpecParameters : MmapParameters, ISpecParameters
 {
     public static HeapChecks Checks => HeapChecks.Leaks | HeapChecks.Canary;
 }
+
+public sealed class MemorySpecParameters : DefaultParameters;
