@@ -95,6 +95,16 @@ internal sealed partial class HeapDataflow
                 return default;
             case IDefaultValueOperation:
                 return IsPointerLike(operation.Type) ? PointerValues.NullOnly : default;
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } spanInstance } indexer when IsSpan(spanInstance.Type):
+                // span[i] reads the block the span was made over.
+                var span = Eval(spanInstance, state);
+                foreach (var argument in indexer.Arguments)
+                {
+                    Eval(argument, state);
+                }
+
+                CheckUse(span, indexer.Syntax, state);
+                return default;
         }
 
         if (operation.Kind == OperationKind.None)
@@ -461,6 +471,11 @@ internal sealed partial class HeapDataflow
         if (target.Kind == OperationKind.None)
         {
             EvalNone(target, state);
+        }
+        else if (target is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } span } && IsSpan(span.Type))
+        {
+            // span[i] = v writes the block the span was made over.
+            Eval(target, state);
         }
         else
         {
