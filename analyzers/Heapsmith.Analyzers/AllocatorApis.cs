@@ -58,6 +58,7 @@ internal sealed class AllocatorApis
     private readonly INamedTypeSymbol? _takes;
     private readonly INamedTypeSymbol? _nativeMemory;
     private readonly INamedTypeSymbol? _marshal;
+    private readonly INamedTypeSymbol? _safeHandle;
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _heapTypes = new(SymbolEqualityComparer.Default);
 
     public AllocatorApis(Compilation compilation)
@@ -67,6 +68,7 @@ internal sealed class AllocatorApis
         _takes = compilation.GetTypeByMetadataName("Heapsmith.OwnershipTakesAttribute");
         _nativeMemory = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.NativeMemory");
         _marshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.Marshal");
+        _safeHandle = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.SafeHandle");
     }
 
     public bool IsHeapType(ITypeSymbol? type)
@@ -101,6 +103,12 @@ internal sealed class AllocatorApis
 
         return HasAttribute(method.GetAttributes(), _returns) || HasAttribute(method.GetReturnTypeAttributes(), _returns);
     }
+
+    /// <summary>SafeHandle.SetHandle(h): the handle object keeps the address (its ReleaseHandle frees
+    /// it later), so the block is handed over without being freed.</summary>
+    public bool KeepsArguments(IMethodSymbol? method) =>
+        method is { Name: "SetHandle", IsStatic: false } && _safeHandle is not null
+        && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, _safeHandle);
 
     public bool TakesOwnership(IParameterSymbol parameter) => _takes is not null && HasAttribute(parameter.GetAttributes(), _takes);
 

@@ -37,6 +37,17 @@ public class AllocatorContractTests
     }
 
     [Fact]
+    public void PInvoke_twins_come_only_when_asked_and_name_their_native()
+    {
+        Assert.DoesNotContain(AllocatorSet.ForCase(multiThreaded: false), AllocatorSet.IsPInvoke);
+        foreach (var kind in AllocatorSet.ForCase(multiThreaded: false, withPInvoke: true).Where(AllocatorSet.IsPInvoke))
+        {
+            Assert.Contains(AllocatorSet.NativeOf(kind), AllocatorSet.ForCase(multiThreaded: false));
+            Assert.Equal(AllocatorSet.IsAvailable(AllocatorSet.NativeOf(kind)), AllocatorSet.IsAvailable(kind));
+        }
+    }
+
+    [Fact]
     public void Only_pair_cases_get_the_baseline_and_it_comes_first()
     {
         Assert.DoesNotContain(AllocatorKind.Baseline, AllocatorSet.ForCase(multiThreaded: false));
@@ -46,7 +57,7 @@ public class AllocatorContractTests
     [Fact]
     public void An_unavailable_competitor_says_why_and_is_skipped()
     {
-        foreach (var kind in new[] { AllocatorKind.Mimalloc, AllocatorKind.Jemalloc })
+        foreach (var kind in new[] { AllocatorKind.Mimalloc, AllocatorKind.Jemalloc, AllocatorKind.Tcmalloc, AllocatorKind.MimallocPInvoke })
         {
             if (AllocatorSet.IsAvailable(kind))
             {

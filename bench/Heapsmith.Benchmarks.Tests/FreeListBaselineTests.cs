@@ -49,6 +49,31 @@ public unsafe class FreeListBaselineTests
     }
 
     [Fact]
+    public void Large_classes_get_a_chunk_each_and_grow_in_place_within_their_class()
+    {
+        var block = (byte*)FreeListBaseline.Alloc(5000);
+        Assert.Equal((nuint)8192, FreeListBaseline.BlockSize(block));
+        Assert.Equal(0, (nint)block & 15);
+        new Span<byte>(block, 8192).Fill(0xAB);
+        Assert.Equal((nint)block, (nint)FreeListBaseline.Realloc(block, 8000));
+        var grown = (byte*)FreeListBaseline.Realloc(block, 65536);
+        Assert.Equal((nuint)65536, FreeListBaseline.BlockSize(grown));
+        Assert.Equal(0xAB, grown[8191]);
+        FreeListBaseline.Free(grown);
+        Assert.Equal((nint)grown, (nint)FreeListBaseline.Alloc(40000));
+        FreeListBaseline.Free(grown);
+    }
+
+    [Fact]
+    public void A_thread_that_never_allocated_may_free()
+    {
+        var block = FreeListBaseline.Alloc(100);
+        var thread = new System.Threading.Thread(() => FreeListBaseline.Free(block));
+        thread.Start();
+        thread.Join();
+    }
+
+    [Fact]
     public void Sizes_above_its_range_are_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => (nint)FreeListBaseline.Alloc(FreeListBaseline.MaxSize + 1));

@@ -31,6 +31,12 @@ internal static unsafe partial class BenchHeapCanary
 {
 }
 
+/// <summary>Free-list links encoded and checked, freed blocks keyed.</summary>
+[HeapConfig(Checks = HeapChecks.Hardened)]
+internal static unsafe partial class BenchHeapHardened
+{
+}
+
 /// <summary>Every check.</summary>
 [HeapConfig(Checks = HeapChecks.All)]
 internal static unsafe partial class BenchHeapAllChecks
@@ -104,5 +110,16 @@ internal static unsafe class CheckedAllocators
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block) => BenchHeapAllChecks.Free(block);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block, nuint size) => BenchHeapAllChecks.Free(block, size);
         public static void* Realloc(void* block, nuint newSize) => BenchHeapAllChecks.Realloc(block, newSize);
+    }
+
+    /// <summary>HeapChecks.Hardened.</summary>
+    internal readonly struct Hardened : ISizedFreeAllocator
+    {
+        public static bool IsAvailable => true;
+        public static bool IsThreadSafe => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void* Alloc(nuint size) => BenchHeapHardened.Alloc(size);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block) => BenchHeapHardened.Free(block);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Free(void* block, nuint size) => BenchHeapHardened.Free(block, size);
+        public static void* Realloc(void* block, nuint newSize) => BenchHeapHardened.Realloc(block, newSize);
     }
 }

@@ -5,6 +5,7 @@ using BenchmarkDotNet.Running;
 using Heapsmith.Benchmarks;
 using Heapsmith.Benchmarks.Allocators;
 using Heapsmith.Benchmarks.CheckCost;
+using Heapsmith.Benchmarks.Compare;
 using Heapsmith.Benchmarks.Rss;
 
 // Entry point. Modes:
@@ -15,6 +16,11 @@ using Heapsmith.Benchmarks.Rss;
 //   --check-cost [--out FILE] what each run-time check costs: several child processes, each
 //                          timing every check in interleaved rounds; medians of ratios.
 //   --check-cost-child     one such process (used by --check-cost).
+//   --compare [--processes N] [--cases TEXT] [--out FILE] the time cases, every allocator in the
+//                          same process in interleaved rounds (natives both ways, the C# bound);
+//                          N processes (default 3, quick 1), results side by side.
+//   --compare-child        one such process (used by --compare).
+//   --profile CASE ALLOC [SECONDS] one case with one allocator in a loop (for perf, JitDisasm).
 // --quick (any mode): the short job and fewer cases, for scripts/bench-report --quick.
 // --wall-clock: time with BenchmarkDotNet's wall clock instead of the process CPU time.
 
@@ -57,6 +63,21 @@ switch (rest.FirstOrDefault())
         var costOut = Array.IndexOf(rest, "--out");
         return CheckCostMode.Run(costOut >= 0 && costOut + 1 < rest.Length ? rest[costOut + 1] : null, quick);
 
+    case "--compare":
+        var compareOut = Array.IndexOf(rest, "--out");
+        var processesAt = Array.IndexOf(rest, "--processes");
+        return CompareMode.Run(
+            compareOut >= 0 && compareOut + 1 < rest.Length ? rest[compareOut + 1] : null,
+            quick,
+            processesAt >= 0 && processesAt + 1 < rest.Length ? int.Parse(rest[processesAt + 1], System.Globalization.CultureInfo.InvariantCulture) : (quick ? 1 : 3),
+            CasesFilter(rest));
+
+    case "--profile" when rest.Length >= 3:
+        return CompareMode.Profile(rest[1], rest[2], rest.Length >= 4 ? double.Parse(rest[3], System.Globalization.CultureInfo.InvariantCulture) : 10, quick);
+
+    case "--compare-child":
+        return CompareMode.RunChild(quick, CasesFilter(rest));
+
     case "--check-cost-child":
         return CheckCostMode.RunChild(quick);
 
@@ -66,4 +87,10 @@ switch (rest.FirstOrDefault())
     default:
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, BenchConfig.Create(quick, wallClock));
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+}
+
+static string? CasesFilter(string[] arguments)
+{
+    var at = Array.IndexOf(arguments, "--cases");
+    return at >= 0 && at + 1 < arguments.Length ? arguments[at + 1] : null;
 }

@@ -53,6 +53,7 @@ internal static class ConfigReader
         var backend = HeapDefaults.BackendMmap;
         var checks = 0;
         var purgeDelayMs = HeapDefaults.PurgeDelayMs;
+        long memoryLimit = 0;
         ImmutableArray<int>? sizeClasses = null;
         var given = ImmutableHashSet.CreateBuilder<string>();
 
@@ -78,6 +79,7 @@ internal static class ConfigReader
                 case "Backend" when value.Value is int v: backend = v; break;
                 case "Checks" when value.Value is int v: checks = v; break;
                 case "PurgeDelayMs" when value.Value is int v: purgeDelayMs = v; break;
+                case "MemoryLimit" when value.Value is long v: memoryLimit = v; break;
                 case "SizeClasses" when value.Kind == TypedConstantKind.Array && !value.IsNull:
                     sizeClasses = value.Values.Select(e => e.Value is int i ? i : 0).ToImmutableArray();
                     break;
@@ -103,6 +105,11 @@ internal static class ConfigReader
         if (purgeDelayMs < -1)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutOfRange, parsed.At("PurgeDelayMs"), "PurgeDelayMs", purgeDelayMs, "use -1 (never), 0 (at once) or a delay in milliseconds"));
+        }
+
+        if (memoryLimit < 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutOfRange, parsed.At("MemoryLimit"), "MemoryLimit", memoryLimit, "use 0 (no limit) or a number of bytes"));
         }
 
         if (backend is < HeapDefaults.BackendMmap or > HeapDefaults.BackendNativeMemory)
@@ -131,6 +138,13 @@ internal static class ConfigReader
             var value = name == "PageSize" ? pageSize : segmentSize;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutOfRange, parsed.At(name), name, value,
                 $"PageSize ({pageSize}) must be at most half the SegmentSize ({segmentSize}): the first page unit of each segment holds the segment header"));
+            return null;
+        }
+
+        if (memoryLimit > 0 && memoryLimit < segmentSize)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutOfRange, parsed.At("MemoryLimit"), "MemoryLimit", memoryLimit,
+                $"it must be 0 (no limit) or at least one SegmentSize ({segmentSize}): the limit counts committed memory and every small or large block needs a whole segment"));
             return null;
         }
 
@@ -166,7 +180,7 @@ internal static class ConfigReader
         var config = new HeapConfig(
             minBlockSize, maxSmallSize, classesPerDoubling,
             (sizeClasses ?? ImmutableArray<int>.Empty).ToEquatableArray(), sizeClasses is not null,
-            alignment, pageSize, segmentSize, threadSafe, backend, checks, purgeDelayMs);
+            alignment, pageSize, segmentSize, threadSafe, backend, checks, purgeDelayMs, memoryLimit);
         parsed = new ParsedConfig(config, syntax, parsed.Given);
         AddWasteWarnings(parsed, diagnostics);
         return parsed;

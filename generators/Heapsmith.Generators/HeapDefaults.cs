@@ -40,8 +40,8 @@ internal static class HeapDefaults
     public const int BackendBrk = 1;
     public const int BackendNativeMemory = 2;
 
-    /// <summary>HeapChecks.All.</summary>
-    public const int AllChecks = 15;
+    /// <summary>HeapChecks.All: the four debugging checks and Hardened (32).</summary>
+    public const int AllChecks = 15 | 32;
 
     /// <summary>Every HeapChecks flag: the checks and FailFast.</summary>
     public const int ValidChecks = AllChecks | 16;

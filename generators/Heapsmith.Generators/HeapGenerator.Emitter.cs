@@ -29,7 +29,7 @@ public sealed partial class HeapGenerator
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Heapsmith.Generators\", \"{typeof(HeapGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0"}\")]";
 
         private static readonly string[] BackendNames = { "Mmap", "Brk", "NativeMemory" };
-        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast" };
+        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast", "Hardened" };
 
         public static string HintName(HeapSpec heap)
         {
@@ -98,7 +98,7 @@ public sealed partial class HeapGenerator
             writer.WriteLine(c.HasExplicitSizeClasses
                 ? $"// Size classes: {heap.Plan.Count} given explicitly, Alignment {c.Alignment}."
                 : $"// Size classes: MinBlockSize {c.MinBlockSize}, ClassesPerDoubling {c.ClassesPerDoubling}, MaxSmallSize {c.MaxSmallSize}, Alignment {c.Alignment}.");
-            writer.WriteLine($"// Memory: PageSize {c.PageSize}, SegmentSize {c.SegmentSize}, Backend {BackendNames[c.Backend]}, PurgeDelayMs {c.PurgeDelayMs}.");
+            writer.WriteLine($"// Memory: PageSize {c.PageSize}, SegmentSize {c.SegmentSize}, Backend {BackendNames[c.Backend]}, PurgeDelayMs {c.PurgeDelayMs}, MemoryLimit {Long(c.MemoryLimit)}.");
             writer.WriteLine($"// Threads and checks: ThreadSafe {(c.ThreadSafe ? "true" : "false")}, Checks {ChecksText(c.Checks, qualified: false)}.");
             writer.WriteLine("#nullable enable");
             writer.WriteLine();
@@ -194,7 +194,7 @@ public sealed partial class HeapGenerator
             Member(writer, inline: true,
                 new[]
                 {
-                    "<summary>Returns a block whose requested size is known: faster, as the size class need not be looked up.</summary>",
+                    "<summary>Returns a block whose requested size is known: with <c>Checks.Canary</c> its canary is checked against that size; otherwise the same as <c>Free(ptr)</c> (the size class is read from the block's page either way).</summary>",
                     "<param name=\"ptr\">A block from this heap, or null.</param>",
                     "<param name=\"size\">The size the block was requested with.</param>",
                 },
@@ -229,6 +229,23 @@ public sealed partial class HeapGenerator
             Member(writer, inline: false,
                 new[] { "<summary>A snapshot of this heap's counters.</summary>" },
                 $"{modifier}global::Heapsmith.HeapStats GetStats() => {engine}.GetStats();");
+
+            Member(writer, inline: false,
+                new[]
+                {
+                    "<summary>Writes this heap's statistics as a table: one row per size class in use (blocks, pages, memory, waste), the large and huge blocks, and the totals.</summary>",
+                    "<param name=\"writer\">Where the table goes, for example <see cref=\"global::System.Console.Out\"/>.</param>",
+                },
+                $"{modifier}void WriteStats(global::System.IO.TextWriter writer) => {engine}.WriteStats(writer);");
+
+            Member(writer, inline: false,
+                new[]
+                {
+                    "<summary>Caps this heap's committed memory (docs/API.md, \"Memory limit\"): past the cap <c>TryAlloc</c> returns null and the other allocating members throw <see cref=\"global::System.OutOfMemoryException\"/>.</summary>",
+                    "<param name=\"bytes\">The cap in bytes; 0 removes it. A cap below what the heap holds refuses growth until frees and <c>Trim</c> bring it under.</param>",
+                    "<exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"bytes\"/> is negative.</exception>",
+                },
+                $"{modifier}void SetMemoryLimit(long bytes) => {engine}.SetMemoryLimit(bytes);");
 
             Member(writer, inline: false,
                 new[] { "<summary>Returns every free page of this heap to the OS now, without waiting for the purge delay.</summary>" },
@@ -286,6 +303,7 @@ public sealed partial class HeapGenerator
             Property(writer, "Where address space comes from.", "global::Heapsmith.HeapBackend", "Backend", "global::Heapsmith.HeapBackend." + BackendNames[config.Backend]);
             Property(writer, "Run-time misuse checks.", "global::Heapsmith.HeapChecks", "Checks", ChecksText(config.Checks, qualified: true));
             Property(writer, "Delay before free pages are purged: 0 at once, -1 never.", "int", "PurgeDelayMs", Int(config.PurgeDelayMs));
+            Property(writer, "Cap on committed memory in bytes at start-up; 0 for none.", "long", "MemoryLimit", Long(config.MemoryLimit));
 
             WriteSizeClassOf(writer, plan.Lookup);
             Accessor(writer, "Block size of class <paramref name=\"sizeClass\"/>.", "int", "BlockSize", Read32("BlockSizes"));
@@ -467,6 +485,8 @@ public sealed partial class HeapGenerator
         }
 
         private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Long(long value) => value.ToString(CultureInfo.InvariantCulture);
 
         private static void Open(IndentedTextWriter writer)
         {

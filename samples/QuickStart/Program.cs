@@ -13,17 +13,28 @@ internal static unsafe class Program
     private static int Main(string[] args)
     {
         var backend = "mmap";
+        var observeSeconds = 0;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--backend" && i + 1 < args.Length)
             {
                 backend = args[++i].ToLowerInvariant();
             }
+            else if (args[i] == "--observe" && i + 1 < args.Length && int.TryParse(args[i + 1], out observeSeconds) && observeSeconds > 0)
+            {
+                i++;
+            }
             else
             {
-                Console.Error.WriteLine("usage: QuickStart [--backend mmap|brk|nativememory|glibc]");
+                Console.Error.WriteLine("usage: QuickStart [--backend mmap|brk|nativememory|glibc] [--observe SECONDS]");
                 return 2;
             }
+        }
+
+        if (observeSeconds > 0)
+        {
+            Observe.Run(observeSeconds);
+            return 0;
         }
 
         if (TourHeap.For(backend) is not { } heap)
@@ -35,6 +46,7 @@ internal static unsafe class Program
         SizeClasses();
         WholeApi();
         WorkingSet(heap);
+        StatsTable();
         Arena();
         QuickTiming();
         return 0;
@@ -127,6 +139,30 @@ internal static unsafe class Program
         PrintStats("all freed", heap.GetStats());
         heap.Trim();
         PrintStats("after Trim()", heap.GetStats());
+    }
+
+    private static void StatsTable()
+    {
+        Console.WriteLine("== GameHeap.WriteStats(Console.Out): 5,000 blocks of 16..1024 bytes, 20 large, 2 huge");
+        var blocks = new nint[5_022];
+        var random = new Random(7);
+        for (var i = 0; i < 5_000; i++)
+        {
+            blocks[i] = (nint)GameHeap.Alloc((nuint)random.Next(16, 1024));
+        }
+
+        for (var i = 5_000; i < 5_020; i++)
+        {
+            blocks[i] = (nint)GameHeap.Alloc(100_000);
+        }
+
+        blocks[5_020] = (nint)GameHeap.Alloc(3 << 20);
+        blocks[5_021] = (nint)GameHeap.Alloc(5 << 20);
+        GameHeap.WriteStats(Console.Out);
+        foreach (var block in blocks)
+        {
+            GameHeap.Free((void*)block);
+        }
     }
 
     private static void Arena()

@@ -82,7 +82,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     private void* AllocGeneric(nuint size)
     {
         var block = TryAllocGeneric(size);
-        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(size);
+        return block != null ? block : throw HeapApi<TSpec>.OutOfMemory(_core, size);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -105,6 +105,11 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         if (ptr == null)
         {
             return Alloc(newSize);
+        }
+
+        if (HeapApi<TSpec>.TryReallocInPlace(_core, ptr, newSize))
+        {
+            return ptr;
         }
 
         var block = HeapApi<TSpec>.Realloc(_core, HeapForAllocOrThrow(newSize), ptr, newSize);
@@ -177,7 +182,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     public nuint GoodSize(nuint size)
     {
         ThrowIfDisposed();
-        return HeapCore<TSpec>.GoodSize(HeapCheck<TSpec>.Padded(size));
+        return HeapCheck<TSpec>.GoodSize(size);
     }
 
     /// <summary>Whether the block belongs to this heap.</summary>
@@ -194,6 +199,20 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         return _core.GetStats();
     }
 
+    /// <summary>Writes the heap's statistics as a table, one row per size class in use.</summary>
+    public void WriteStats(System.IO.TextWriter writer)
+    {
+        ThrowIfDisposed();
+        _core.GetStats().WriteTable(writer, TSpec.Name);
+    }
+
+    /// <summary>Caps the heap's committed memory at <paramref name="bytes"/>; 0 removes the cap.</summary>
+    public void SetMemoryLimit(long bytes)
+    {
+        ThrowIfDisposed();
+        _core.MemoryLimit = HeapApi<TSpec>.CheckMemoryLimit(bytes);
+    }
+
     /// <summary>Returns free memory to the OS: every thread's empty pages of this arena, then every free span.</summary>
     public void Trim()
     {
@@ -208,7 +227,7 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         _core.Trim();
     }
 
-    /// <summary>Releases all of the heap's memory at once.</summary>
+    /// <summary>Releases all of the heap's memory at once (with Checks.Canary, after checking every live block's canary: an overrun throws once the memory is released).</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -216,11 +235,17 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
             return;
         }
 
+        var overrun = HeapCheck<TSpec>.HasCanary ? _core.FindOverrun() : null;
         _single = null;
         _core.Release();
         if (TSpec.ThreadSafe)
         {
             ArenaThreadHeaps<TSpec>.Forget(_core);
+        }
+
+        if (overrun != null)
+        {
+            throw overrun;
         }
     }
 
@@ -258,6 +283,6 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
     private ThreadHeap* HeapForAllocOrThrow(nuint size)
     {
         var heap = HeapForAlloc();
-        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(size);
+        return heap != null ? heap : throw HeapApi<TSpec>.OutOfMemory(_core, size);
     }
 }

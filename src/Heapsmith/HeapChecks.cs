@@ -21,8 +21,8 @@ public enum HeapChecks
     /// <summary>Bytes after the requested size are checked at free, so an overrun is reported.</summary>
     Canary = 8,
 
-    /// <summary>Every check.</summary>
-    All = DoubleFree | Ownership | Junk | Canary,
+    /// <summary>Every check, <see cref="Hardened"/> included.</summary>
+    All = DoubleFree | Ownership | Junk | Canary | Hardened,
 
     /// <summary>
     /// Not a check but what a detection does: end the process at once with
@@ -32,4 +32,13 @@ public enum HeapChecks
     /// <c>HeapChecks.DoubleFree | HeapChecks.FailFast</c>.
     /// </summary>
     FailFast = 16,
+
+    /// <summary>
+    /// Defends the heap's own metadata against overflows and writes after free, for production:
+    /// free-list links stored encoded and checked before a block is handed out (a corrupted link
+    /// raises instead of handing out an arbitrary address), a key in every freed block so a double
+    /// free is caught on the free fast path, and frees of pointers outside the heap or of free
+    /// runs raised (they are off the fast path). Part of <see cref="All"/>.
+    /// </summary>
+    Hardened = 32,
 }

@@ -59,4 +59,11 @@ public sealed class HeapConfigAttribute : Attribute
 
     /// <summary>Delay before freed pages go back to the OS: 0 at once, -1 never.</summary>
     public int PurgeDelayMs { get; set; } = DefaultPurgeDelayMs;
+
+    /// <summary>
+    /// Cap on the heap's committed memory in bytes (see <c>docs/API.md</c>); 0, the default, is no cap.
+    /// Past it allocations fail (<c>TryAlloc</c> returns null, the others throw). At least one
+    /// <see cref="SegmentSize"/>; a heap can change it at run time with <c>SetMemoryLimit</c>.
+    /// </summary>
+    public long MemoryLimit { get; set; }
 }

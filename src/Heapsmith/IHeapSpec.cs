@@ -54,6 +54,9 @@ public interface IHeapSpec
     /// <summary>Delay before free pages are purged: 0 at once, -1 never.</summary>
     static abstract int PurgeDelayMs { get; }
 
+    /// <summary>Cap on committed memory in bytes, 0 for none (the initial value of the heap's run-time limit).</summary>
+    static virtual long MemoryLimit => 0;
+
     /// <summary>The size class serving <paramref name="size"/> (<c>size &lt;= MaxSmallSize</c>).</summary>
     static abstract int SizeClassOf(nuint size);
 

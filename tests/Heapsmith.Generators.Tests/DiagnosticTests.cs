@@ -35,7 +35,7 @@ public class DiagnosticTests
     [InlineData("ClassesPerDoubling = 0", "HEAP102")]
     [InlineData("PurgeDelayMs = -2", "HEAP102")]
     [InlineData("Backend = (HeapBackend)7", "HEAP102")]
-    [InlineData("Checks = (HeapChecks)32", "HEAP102")]
+    [InlineData("Checks = (HeapChecks)64", "HEAP102")]
     [InlineData("MaxSmallSize = 8", "HEAP102")]
     [InlineData("PageSize = 1 << 23", "HEAP102")]
     [InlineData("SizeClasses = new int[0]", "HEAP103")]
@@ -45,6 +45,9 @@ public class DiagnosticTests
     [InlineData("SizeClasses = new[] { -16, 32 }", "HEAP103")]
     [InlineData("SizeClasses = new[] { 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 1 << 21 }", "HEAP103")]
     [InlineData("MaxSmallSize = 1 << 24", "HEAP104")]
+    [InlineData("MemoryLimit = -1", "HEAP102")]
+    [InlineData("MemoryLimit = 1 << 20", "HEAP102")]
+    [InlineData("MemoryLimit = 4194303L", "HEAP102")]
     public void Invalid_argument_is_an_error_at_that_argument(string argument, string id)
     {
         var (diagnostic, underlined, run) = Single($$"""

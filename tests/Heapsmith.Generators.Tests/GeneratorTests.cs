@@ -37,7 +37,7 @@ public class GeneratorTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.OutputDiagnostics);
         var heap = run.Output.GetTypeByMetadataName("Game.GameHeap")!;
-        foreach (var name in new[] { "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "Free", "UsableSize", "GoodSize", "Owns", "GetStats", "Trim", "SizeClassCount" })
+        foreach (var name in new[] { "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "Free", "UsableSize", "GoodSize", "Owns", "GetStats", "WriteStats", "SetMemoryLimit", "Trim", "SizeClassCount" })
         {
             var members = heap.GetMembers(name);
             Assert.NotEmpty(members);
@@ -106,6 +106,25 @@ public class GeneratorTests
         Assert.Contains("namespace @namespace.@event", instance);
         Assert.Contains("public static bool ThreadSafe => false;", instance);
         Assert.Contains("public static int PurgeDelayMs => -1;", instance);
+    }
+
+    [Theory]
+    [InlineData("MemoryLimit = 64L << 20", "67108864")]
+    [InlineData("MemoryLimit = 4194304", "4194304")]
+    [InlineData("MemoryLimit = 0", "0")]
+    public void A_memory_limit_reaches_the_spec(string argument, string value)
+    {
+        var run = GeneratorHarness.Run($$"""
+            using Heapsmith;
+            [HeapConfig({{argument}})]
+            public static partial class CappedHeap { }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputDiagnostics);
+        var source = run.Source("CappedHeap.g.cs");
+        Assert.Contains($"public static long MemoryLimit => {value};", source);
+        Assert.Contains($"MemoryLimit {value}.", source);
     }
 
     [Fact]

@@ -127,6 +127,14 @@ internal sealed partial class HeapDataflow
                 continue;
             }
 
+            if (_context.Apis.KeepsArguments(method))
+            {
+                // SafeHandle.SetHandle: the handle object keeps the address and frees it later.
+                CheckUse(values[i], arguments[i].Value.Syntax, state);
+                Escape(values[i], state);
+                continue;
+            }
+
             var mayFree = parameter is not null && summary?.MayFreeParameter(parameter.Ordinal) == true;
             // The callee may free it: a block freed already may be freed again. Not one that an
             // earlier such call may have freed: Release(node); Release(node); is reference counting.

@@ -1,46 +1,51 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Heapsmith.Benchmarks.Allocators;
 
-// The bound the engine's pair target is measured against (issue 3: "alloc+free pair within 1.15x
-// of a minimal thread-local free-list pop/push"): the least any size-class allocator can do.
-// Alloc: size -> class by one shift, pop the head of this thread's list for the class.
+// The C# bound: the least a size-class allocator written in C# can do, reached the way Heapsmith
+// is (a [ThreadStatic] pointer to the calling thread's lists). Not a real allocator: power-of-two
+// classes (16 B .. 1 MiB), LIFO lists, no statistics, no checks, nothing ever returned to the OS.
+// Alloc: size -> class by one LZCNT, pop the head of this thread's list for the class.
 // Free: the class is read from the header of the 64 KiB-aligned chunk the block lies in (one mask,
-// one load), push onto this thread's list. No statistics, no checks, no cross-thread frees (a block
-// freed on another thread joins that thread's list), no memory ever returned: chunks live for the
-// process. Only sizes up to MaxSize; it takes part in the single-threaded pair cases only.
+// one load), the block pushed onto the freeing thread's list. A block freed on another thread so
+// joins that thread's lists: no race (each thread touches only its own lists), memory migrates.
+// Classes up to 4 KiB are carved from 64 KiB chunks whose first block slot holds the header;
+// larger ones get a chunk each (the header 16 bytes before the block, in the same 64 KiB).
 
-/// <summary>A minimal thread-local free-list allocator: the lower bound of an alloc+free pair.</summary>
+/// <summary>A minimal thread-local power-of-two free-list cache: the C# bound of the benchmark.</summary>
 internal readonly unsafe struct FreeListBaseline : IAllocator
 {
     /// <summary>Largest size served; larger requests throw.</summary>
-    public const int MaxSize = 4096;
+    public const int MaxSize = 1 << MaxClass;
 
-    private const int ClassShift = 4;
-    private const int ClassCount = (MaxSize >> ClassShift) + 1;
+    private const int MinClass = 4;
+    private const int MaxClass = 20;
+    private const int CarvedMaxClass = 12;
     private const int ChunkShift = 16;
     private const nuint ChunkSize = (nuint)1 << ChunkShift;
 
-    // This thread's list heads, one per class (index = size rounded up to 16, shifted).
+    // This thread's list heads, one per class (index = log2 of the block size).
     [ThreadStatic]
     private static nint* t_heads;
 
     public static bool IsAvailable => true;
 
-    public static bool IsThreadSafe => false;
+    // Safe from any thread (each touches only its own lists); see above for where freed blocks go.
+    public static bool IsThreadSafe => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Alloc(nuint size)
     {
         var heads = t_heads;
-        if (heads == null || size > MaxSize)
+        if (heads == null || size - 1 >= MaxSize)
         {
             return AllocSlow(size);
         }
 
-        var sizeClass = (int)((size + ((1 << ClassShift) - 1)) >> ClassShift);
+        var sizeClass = BitOperations.Log2((size - 1) | ((1 << MinClass) - 1)) + 1;
         var block = (nint*)heads[sizeClass];
         if (block == null)
         {
@@ -54,13 +59,14 @@ internal readonly unsafe struct FreeListBaseline : IAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Free(void* block)
     {
-        if (block == null)
+        var heads = t_heads;
+        if (block == null || heads == null)
         {
+            FreeSlow(block);
             return;
         }
 
         var sizeClass = *(int*)((nuint)block & ~(ChunkSize - 1));
-        var heads = t_heads;
         *(nint*)block = heads[sizeClass];
         heads[sizeClass] = (nint)block;
     }
@@ -73,6 +79,11 @@ internal readonly unsafe struct FreeListBaseline : IAllocator
         }
 
         var oldSize = BlockSize(block);
+        if (newSize <= oldSize && newSize != 0)
+        {
+            return block;
+        }
+
         var moved = Alloc(newSize);
         Buffer.MemoryCopy(block, moved, newSize, Math.Min(oldSize, newSize));
         Free(block);
@@ -80,7 +91,7 @@ internal readonly unsafe struct FreeListBaseline : IAllocator
     }
 
     /// <summary>The block size of a live block (its class size).</summary>
-    public static nuint BlockSize(void* block) => (nuint)(*(int*)((nuint)block & ~(ChunkSize - 1))) << ClassShift;
+    public static nuint BlockSize(void* block) => (nuint)1 << *(int*)((nuint)block & ~(ChunkSize - 1));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void* AllocSlow(nuint size)
@@ -90,16 +101,39 @@ internal readonly unsafe struct FreeListBaseline : IAllocator
             throw new ArgumentOutOfRangeException(nameof(size), size, $"the baseline serves sizes up to {MaxSize}");
         }
 
-        t_heads = (nint*)NativeMemory.AllocZeroed((nuint)ClassCount * (nuint)sizeof(nint));
-        return Alloc(size);
+        if (t_heads == null)
+        {
+            InitThread();
+        }
+
+        return Alloc(size == 0 ? 1 : size);
     }
 
-    // Carves a fresh chunk into blocks of the class; the chunk's first block slot holds its header
-    // (the class index), so blocks start one block size in (at least 16 bytes, keeping alignment).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FreeSlow(void* block)
+    {
+        if (block != null)
+        {
+            InitThread();
+            Free(block);
+        }
+    }
+
+    private static void InitThread() => t_heads = (nint*)NativeMemory.AllocZeroed(MaxClass + 1, (nuint)sizeof(nint));
+
+    // Small classes: carves a fresh 64 KiB chunk into blocks, the first block slot holding the
+    // header (the class), so blocks start one block size in. Large classes: one block per chunk.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void* Refill(int sizeClass)
     {
-        var blockSize = (nuint)Math.Max(sizeClass, 1) << ClassShift;
+        var blockSize = (nuint)1 << sizeClass;
+        if (sizeClass > CarvedMaxClass)
+        {
+            var single = (byte*)NativeAllocatorLibrary.NotNull(NativeMemory.AlignedAlloc(blockSize + 16, ChunkSize));
+            *(int*)single = sizeClass;
+            return single + 16;
+        }
+
         var chunk = (byte*)NativeAllocatorLibrary.NotNull(NativeMemory.AlignedAlloc(ChunkSize, ChunkSize));
         *(int*)chunk = sizeClass;
         nint head = 0;

@@ -1,11 +1,13 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Heapsmith.Benchmarks.Allocators;
 
 // jemalloc from the Debian package libjemalloc2 (libjemalloc.so.2). Its exports are the unprefixed
 // malloc/free/realloc; loaded with dlopen (RTLD_LOCAL) and called through the addresses dlsym gives
-// for its own handle, they are jemalloc's and the process's malloc stays glibc's.
+// for its own handle, they are jemalloc's and the process's malloc stays glibc's. Called here with
+// [SuppressGCTransition] function pointers; PInvokeAllocator<JemallocAllocator> is the P/Invoke way.
 // HEAPSMITH_BENCH_JEMALLOC may name another build (a path).
 // jemalloc uses initial-exec TLS, which needs room in the static TLS block that the .NET runtime's
 // own libraries have already used: dlopen fails with "cannot allocate memory in static TLS block"
@@ -13,7 +15,7 @@ namespace Heapsmith.Benchmarks.Allocators;
 // sets it for every benchmark process; see docs/benchmarks.md).
 
 /// <summary>jemalloc's <c>malloc</c>/<c>free</c>/<c>realloc</c> from its own library handle.</summary>
-internal readonly unsafe struct JemallocAllocator : IAllocator
+internal readonly unsafe partial struct JemallocAllocator : INativeAllocator
 {
     /// <summary>Environment variable naming another build of the library to load instead (a path).</summary>
     public const string PathVariable = "HEAPSMITH_BENCH_JEMALLOC";
@@ -57,12 +59,21 @@ internal readonly unsafe struct JemallocAllocator : IAllocator
         }
     }
 
+    [LibraryImport(PInvokeResolver.Jemalloc, EntryPoint = "malloc")]
+    public static partial void* PInvokeAlloc(nuint size);
+
+    [LibraryImport(PInvokeResolver.Jemalloc, EntryPoint = "free")]
+    public static partial void PInvokeFree(void* block);
+
+    [LibraryImport(PInvokeResolver.Jemalloc, EntryPoint = "realloc")]
+    public static partial void* PInvokeRealloc(void* block, nuint newSize);
+
     private static class Exports
     {
         public static readonly NativeAllocatorLibrary Library = NativeAllocatorLibrary.Load(Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } path ? path : "libjemalloc.so.2");
-        public static readonly delegate* unmanaged<nuint, void*> Malloc = (delegate* unmanaged<nuint, void*>)Library.Export("malloc");
-        public static readonly delegate* unmanaged<void*, void> Free = (delegate* unmanaged<void*, void>)Library.Export("free");
+        public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nuint, void*> Malloc = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nuint, void*>)Library.Export("malloc");
+        public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<void*, void> Free = (delegate* unmanaged[Cdecl, SuppressGCTransition]<void*, void>)Library.Export("free");
         public static readonly delegate* unmanaged<byte*, void*, nuint*, void*, nuint, int> Mallctl = (delegate* unmanaged<byte*, void*, nuint*, void*, nuint, int>)Library.Export("mallctl");
-        public static readonly delegate* unmanaged<void*, nuint, void*> Realloc = (delegate* unmanaged<void*, nuint, void*>)Library.Export("realloc");
+        public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<void*, nuint, void*> Realloc = (delegate* unmanaged[Cdecl, SuppressGCTransition]<void*, nuint, void*>)Library.Export("realloc");
     }
 }

@@ -197,6 +197,7 @@ internal static class CheckCostMode
             case CheckSet.Junk: workload.Run<CheckedAllocators.Junk>(); break;
             case CheckSet.Canary: workload.Run<CheckedAllocators.Canary>(); break;
             case CheckSet.All: workload.Run<CheckedAllocators.All>(); break;
+            case CheckSet.Hardened: workload.Run<CheckedAllocators.Hardened>(); break;
             default: throw new ArgumentOutOfRangeException(nameof(set), set, null);
         }
 

@@ -20,4 +20,7 @@ public enum CheckSet
 
     /// <summary><c>HeapChecks.All</c>.</summary>
     All,
+
+    /// <summary><c>HeapChecks.Hardened</c>: encoded, checked free-list links and freed-block keys.</summary>
+    Hardened,
 }

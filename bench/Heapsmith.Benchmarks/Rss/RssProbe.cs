@@ -25,6 +25,18 @@ internal static class RssProbe
     /// <summary>Peak resident set size (VmHWM) in bytes since start or the last <see cref="ResetPeak"/>.</summary>
     public static long PeakBytes() => ParseStatusKilobytes(File.ReadAllText("/proc/self/status"), "VmHWM:") * 1024;
 
+    /// <summary>
+    /// Current (VmRSS) and peak (VmHWM) resident bytes from one read of /proc/self/status. Only in one
+    /// read is peak >= current guaranteed: the kernel raises its high-water mark lazily (at unmap and
+    /// exit) and reports the larger of it and the RSS of that moment, so a peak read after a separate
+    /// RSS read can be lower when memory was returned in between.
+    /// </summary>
+    public static (long Current, long Peak) Snapshot()
+    {
+        var status = File.ReadAllText("/proc/self/status");
+        return (ParseStatusKilobytes(status, "VmRSS:") * 1024, ParseStatusKilobytes(status, "VmHWM:") * 1024);
+    }
+
     /// <summary>Starts a new peak measurement at the current RSS; false when the kernel does not allow it.</summary>
     public static bool ResetPeak()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Heapsmith.Benchmarks.Allocators;
 
 namespace Heapsmith.Benchmarks.Workloads;
@@ -29,6 +30,7 @@ internal unsafe struct BinaryTreesWorkload : IAllocatorWorkload
         return nodes;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public void Run<TAlloc>()
         where TAlloc : struct, IAllocator
     {

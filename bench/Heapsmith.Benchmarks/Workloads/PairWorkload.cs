@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Heapsmith.Benchmarks.Allocators;
 
 namespace Heapsmith.Benchmarks.Workloads;
@@ -12,6 +13,7 @@ internal unsafe struct PairWorkload : IAllocatorWorkload
     public nuint Size;
     public int Count;
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public void Run<TAlloc>()
         where TAlloc : struct, IAllocator
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Heapsmith.Benchmarks.Allocators;
 
 namespace Heapsmith.Benchmarks.Workloads;
@@ -34,6 +35,7 @@ internal unsafe struct RandomBatchWorkload : IAllocatorWorkload
 
     public readonly int Count => _sizes.Length;
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public readonly void Run<TAlloc>()
         where TAlloc : struct, IAllocator
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Heapsmith.Benchmarks.Allocators;
 
 namespace Heapsmith.Benchmarks.Workloads;
@@ -15,6 +16,7 @@ internal unsafe struct ReallocGrowthWorkload : IAllocatorWorkload
     /// <summary>Sum of the last bytes read back; keeps the writes observable.</summary>
     public long Checksum;
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public void Run<TAlloc>()
         where TAlloc : struct, IAllocator
     {

@@ -18,7 +18,8 @@ internal sealed record HeapConfig(
     bool ThreadSafe,
     int Backend,
     int Checks,
-    int PurgeDelayMs)
+    int PurgeDelayMs,
+    long MemoryLimit = 0)
 {
     /// <summary>The configuration with every property at its default.</summary>
     public static HeapConfig Default { get; } = new(

@@ -11,7 +11,9 @@ namespace Heapsmith.Engine;
 // Foreign pointers (checks off): a pointer outside every segment of this heap type, or in a
 // segment of another heap of the same type (an arena vs the static heap, or two arenas), is
 // ignored by Free, owned by no one (Owns false, UsableSize 0), and rejected by Realloc with an
-// ArgumentException, since its contents cannot be copied safely. Neither heap is touched.
+// ArgumentException, since its contents cannot be copied safely. Neither heap is touched. A
+// hardened heap raises on such a Free, and on a free of a run that is free already (both are
+// off the fast path, so they cost nothing there).
 internal static unsafe class HeapApi<TSpec>
     where TSpec : struct, IHeapSpec
 {
@@ -62,7 +64,7 @@ internal static unsafe class HeapApi<TSpec>
             block = core.TryAllocHuge(served, (nuint)TSpec.Alignment);
         }
 
-        return block != null ? block : throw OutOfMemory(total);
+        return block != null ? block : throw OutOfMemory(core, total);
     }
 
     /// <summary>
@@ -96,7 +98,7 @@ internal static unsafe class HeapApi<TSpec>
             block = core.TryAllocHuge(served, alignment);
         }
 
-        return block != null ? block : throw OutOfMemory(size);
+        return block != null ? block : throw OutOfMemory(core, size);
     }
 
     private static nuint LargeGoodSize(nuint size) => size <= (nuint)TSpec.MaxSmallSize ? (nuint)TSpec.MaxSmallSize + 1 : size;
@@ -120,6 +122,11 @@ internal static unsafe class HeapApi<TSpec>
     {
         if (page == null || SegmentLayout<TSpec>.SegmentOfDescriptor(page)->HeapId != core.Id)
         {
+            if (FreeLink<TSpec>.Guarded && p != null)
+            {
+                throw HeapCheck<TSpec>.Misuse(p, "free of memory this heap does not own (a foreign, stack or already unmapped pointer, or another heap's)");
+            }
+
             return; // Null, or not a block of this heap: ignored (Checks.Ownership reported it before).
         }
 
@@ -151,8 +158,44 @@ internal static unsafe class HeapApi<TSpec>
                 core.FreeHuge(page);
                 break;
             default:
+                if (FreeLink<TSpec>.Guarded)
+                {
+                    throw HeapCheck<TSpec>.Misuse(p, "double free (the block's pages are free)");
+                }
+
                 break; // A free span or the header: a double free or a bad pointer, ignored.
         }
+    }
+
+    /// <summary>
+    /// Resizes <paramref name="p"/> in place when it can without a thread heap: a small block whose
+    /// class still suits the new size, or a large run whose page units already hold it. False when
+    /// the block must move (or is not a block of this heap, or checks are on): the caller then takes
+    /// <see cref="Realloc"/>. Lets a buffer that grows by small steps skip the thread-heap lookup.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryReallocInPlace(HeapCore<TSpec> core, void* p, nuint newSize)
+    {
+        if (HeapCheck<TSpec>.Enabled)
+        {
+            return false;
+        }
+
+        var page = SegmentLayout<TSpec>.PageOf(p);
+        if (page == null || SegmentLayout<TSpec>.SegmentOfDescriptor(page)->HeapId != core.Id)
+        {
+            return false;
+        }
+
+        var usable = page->BlockSize;
+        var served = HeapCheck<TSpec>.Padded(newSize);
+        if (page->Kind == PageKind.Small)
+        {
+            return served <= usable && (served >= usable / 2 || HeapCore<TSpec>.GoodSize(served) == usable);
+        }
+
+        return page->Kind == PageKind.Large && served > (nuint)TSpec.MaxSmallSize && served <= SegmentLayout<TSpec>.LargeMax
+            && core.TryResizeLargeWithinUnits(page, served);
     }
 
     /// <summary>Resizes a block, in place when it can; throws <see cref="OutOfMemoryException"/> leaving the block intact.</summary>
@@ -169,13 +212,16 @@ internal static unsafe class HeapApi<TSpec>
             throw new ArgumentException($"{TSpec.Name}: 0x{(nuint)p:x} is not a block of this heap.", nameof(p));
         }
 
-        var usable = page->BlockSize;
+        // With canaries the old block's canary is checked before anything changes, and only the
+        // bytes it was handed out for are copied.
+        var usable = HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.RequestedSize(page, p) : page->BlockSize;
         var served = HeapCheck<TSpec>.Padded(newSize);
         var good = HeapCore<TSpec>.GoodSize(served);
         switch (page->Kind)
         {
             case PageKind.Small:
-                if (served <= usable && (served >= usable / 2 || good == usable))
+                var blockSize = page->BlockSize;
+                if (served <= blockSize && (served >= blockSize / 2 || good == blockSize))
                 {
                     return p;
                 }
@@ -202,7 +248,7 @@ internal static unsafe class HeapApi<TSpec>
         var moved = TryAlloc(core, heap, newSize);
         if (moved == null)
         {
-            throw OutOfMemory(newSize);
+            throw OutOfMemory(core, newSize);
         }
 
         Buffer.MemoryCopy(p, moved, newSize, newSize < usable ? newSize : usable);
@@ -215,11 +261,16 @@ internal static unsafe class HeapApi<TSpec>
         return moved;
     }
 
-    /// <summary>The usable size of a block of this heap; 0 for any other pointer.</summary>
+    /// <summary>The usable size of a block of this heap (with canaries, the size it was handed out for); 0 for any other pointer.</summary>
     public static nuint UsableSize(HeapCore<TSpec> core, void* p)
     {
         var page = BlockPage(core, p);
-        return page != null ? page->BlockSize : 0;
+        if (page == null)
+        {
+            return 0;
+        }
+
+        return HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.RequestedSize(page, p) : page->BlockSize;
     }
 
     /// <summary>Whether <paramref name="p"/> is the start of a block (live or freed) of this heap.</summary>
@@ -246,7 +297,18 @@ internal static unsafe class HeapApi<TSpec>
         return page->Kind is PageKind.Small or PageKind.Large or PageKind.Huge ? page : null;
     }
 
-    /// <summary>The exception for an allocation the OS refused.</summary>
-    public static OutOfMemoryException OutOfMemory(nuint size) =>
-        new($"{TSpec.Name}: out of memory allocating {size} bytes.");
+    /// <summary>A memory limit given at run time: 0 (none) or a positive byte count.</summary>
+    public static long CheckMemoryLimit(long bytes) =>
+        bytes >= 0 ? bytes : throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"{TSpec.Name}: a memory limit is 0 (none) or a positive number of bytes.");
+
+    /// <summary>The exception for an allocation the memory limit or the OS refused.</summary>
+    public static OutOfMemoryException OutOfMemory(HeapCore<TSpec> core, nuint size)
+    {
+        if (HeapCore<TSpec>.TakeLimitRefusal())
+        {
+            return new($"{TSpec.Name}: allocating {size} bytes would exceed the heap's memory limit of {core.MemoryLimit} bytes ({core.LimitedBytes} bytes committed); free blocks or call Trim() to make room.");
+        }
+
+        return new($"{TSpec.Name}: out of memory allocating {size} bytes.");
+    }
 }

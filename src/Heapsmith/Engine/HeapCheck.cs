@@ -12,23 +12,30 @@ namespace Heapsmith.Engine;
 // - Ownership: a freed pointer must be the start of a block of this heap: in one of its segments
 //   (segment map and heap id), in a small page / large run / huge block, at a block boundary
 //   (the block-index multiplier, no division).
-// - DoubleFree: a freed small block carries a key in its second word, key = secret ^ address,
-//   cleared when the block is handed out again; a free that finds the key is a double free (a
-//   random 64-bit secret makes a false alarm from user data practically impossible). Large and
-//   huge blocks are caught by their run being free or their mapping gone. Blocks of one word
-//   have no room for the key and are checked for ownership only.
+// - DoubleFree: a freed small block carries the freed key in its second word (FreeLink.cs),
+//   cleared when the block is handed out again; a free that finds the key walks the page's lists
+//   and reports a double free if the block is on one (so user data equal to the key is no false
+//   alarm). A block in a part of its page purged in place (its key went with the memory) is free
+//   by PagePurge's invariant. Large and huge blocks are caught by their run being free or their
+//   mapping gone. Blocks of one word have no room for the key and are checked for ownership only.
 // - Junk: a small block is filled with AllocatedJunk when handed out (unless zeroed), and every
 //   freed small or large block with FreedJunk past its links. Both fills stay: two patterns tell
 //   a read of uninitialised memory (0xA5) from a use after free (0xDF), as glibc's perturb byte
 //   and mimalloc's debug fills do; skipping the fill on allocation would hand out blocks reading
 //   0xDF, or zero when freshly carved from the OS. Junk is therefore a memset per allocation and
 //   per free, its cost in proportion to the block size: a testing aid, not a production setting.
-// - Canary: the bytes between the requested size and the usable size (at most CanaryMax of them)
-//   are filled with CanaryByte by every allocating call; a sized free, Free(p, size), checks them
-//   and reports an overrun. An unsized free cannot know where the request ended: not checked.
-//   With canaries on, every request is served as if one byte larger (Padded), so a request that
-//   would fill its size class exactly still gets a canary byte (mimalloc's debug padding does the
-//   same); GoodSize and UsableSize follow, so UsableSize(Alloc(n)) == GoodSize(n) still holds.
+// - Canary: every block ends in a trailer (TrailerSize bytes, as mimalloc's debug padding): the
+//   distance from the requested size to the trailer, with a hash of it, XORed with a secret and
+//   the block's address. The bytes between the request and the trailer (at most CanaryMax) are
+//   filled with CanaryByte by every allocating call. Every free (plain or sized), Realloc and an
+//   arena's Dispose (every live block) read the trailer and check the canary: an overrun into the
+//   canary or the trailer is reported (a change of any one trailer byte always is). A sized free
+//   must pass the requested size. Requests are served TrailerSize bytes larger (Padded); the
+//   usable size is the request itself, so GoodSize(n) == n == UsableSize(Alloc(n)) and writing
+//   every usable byte trips nothing. Underrun: when the owning thread frees a small block, the
+//   trailer of the block before it (carved blocks get one, and junk never covers it) must still
+//   be a record; not for a page's first block, blocks of 16 bytes, remote frees, large or huge
+//   blocks (the bytes before them belong to another span or the segment header).
 //
 // Two paths. The common case, a small block freed by the thread heap that owns its page (the
 // caller tested page->Heap == heap, which implies a small page of this very heap), is inlined into
@@ -56,13 +63,13 @@ internal static unsafe class HeapCheck<TSpec>
     /// <summary>Most canary bytes written and checked per block (large blocks can have KiBs of slack).</summary>
     private const int CanaryMax = 4096;
 
-    private static readonly nuint s_secret = NewSecret();
+    private static readonly nuint s_trailerSecret = NewSecret();
 
-    /// <summary>Whether any check is on (a JIT-time constant).</summary>
+    /// <summary>Whether any check of this file is on (a JIT-time constant); Hardened works in FreeLink and HeapApi.</summary>
     public static bool Enabled
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (TSpec.Checks & HeapChecks.All) != HeapChecks.None;
+        get => (TSpec.Checks & (HeapChecks.All & ~HeapChecks.Hardened)) != HeapChecks.None;
     }
 
     /// <summary>Whether canaries are on (a JIT-time constant).</summary>
@@ -72,50 +79,92 @@ internal static unsafe class HeapCheck<TSpec>
         get => Has(HeapChecks.Canary);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Has(HeapChecks check) => (TSpec.Checks & check) != 0;
 
-    /// <summary>The size a request of <paramref name="size"/> is served as: one byte more when canaries are on, so every block has a canary byte.</summary>
+    /// <summary>Bytes at the end of every block with canaries on: the record of the requested size (the trailer).</summary>
+    public const int TrailerSize = sizeof(ulong);
+
+    /// <summary>The size a request of <paramref name="size"/> is served as: with canaries, room for the trailer after it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nuint Padded(nuint size) => HasCanary && size != nuint.MaxValue ? size + 1 : size;
+    public static nuint Padded(nuint size) => HasCanary && size <= nuint.MaxValue - TrailerSize ? size + TrailerSize : size;
+
+    /// <summary>What <c>GoodSize(size)</c> reports: the class or page-rounded size, or with canaries the request itself (the rest is canary).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nuint GoodSize(nuint size) => HasCanary ? size : HeapCore<TSpec>.GoodSize(size);
 
     /// <summary>A block just allocated for <paramref name="size"/> bytes, its canary set when canaries are on; null passes through.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* AfterAlloc(void* block, nuint size) => HasCanary && block != null ? SetCanary(block, size) : block;
 
-    /// <summary>Fills the canary after the <paramref name="size"/> bytes requested; returns the block.</summary>
+    /// <summary>Fills the canary after the <paramref name="size"/> bytes requested and records the size; returns the block.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void* SetCanary(void* block, nuint size)
     {
         var page = SegmentLayout<TSpec>.PageOf(block);
-        if (page != null && page->BlockSize > size)
+        if (page != null && page->BlockSize >= size + TrailerSize)
         {
-            FillCanary((byte*)block, size, page->BlockSize);
+            SetSmallCanary(block, size, page->BlockSize);
         }
 
         return block;
     }
 
     /// <summary>
-    /// Fills the canary of a small block just popped on the fast path: <paramref name="blockSize"/>
-    /// is its class's block size, known without a page lookup (a constant when the size is).
+    /// Fills the canary and writes the trailer of a block of <paramref name="blockSize"/> bytes
+    /// (at least <paramref name="size"/> + TrailerSize) handed out for <paramref name="size"/>: on the
+    /// fast path the class's block size is known without a page lookup (a constant when the size is).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SetSmallCanary(void* block, nuint size, nuint blockSize)
     {
-        if (blockSize > size)
-        {
-            FillCanary((byte*)block, size, blockSize);
-        }
+        var end = blockSize - TrailerSize;
+        var length = end - size;
+        BytePattern.Fill((byte*)block + size, length < CanaryMax ? length : CanaryMax, CanaryByte);
+        *(ulong*)((byte*)block + end) = Record(length) ^ TrailerMix(block);
     }
 
+    /// <summary>
+    /// A trailer before its mix: the canary length in the high half, a bijective hash of it in the
+    /// low half, so a change of any one byte of the trailer is always seen.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FillCanary(byte* block, nuint size, nuint usable)
+    private static ulong Record(nuint length) => ((ulong)length << 32) | (uint)((uint)length * 0x9E3779B1u);
+
+    /// <summary>Whether a trailer, its mix removed, is a record of a length that fits a block of <paramref name="blockSize"/> bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsRecord(ulong record, nuint blockSize) =>
+        record == Record((nuint)(record >> 32)) && (nuint)(record >> 32) <= blockSize - TrailerSize;
+
+    /// <summary>What a trailer is XORed with: a secret and the block's address, so it can be neither guessed nor copied from another block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong TrailerMix(void* block) => (ulong)(s_trailerSecret ^ (nuint)block);
+
+    /// <summary>
+    /// The size <paramref name="p"/> (a block of <paramref name="blockSize"/> bytes) was handed out
+    /// for, read from its trailer; throws if the trailer or a canary byte was overwritten (an overrun).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nuint CheckedSize(void* p, nuint blockSize)
     {
-        var length = usable - size;
-        BytePattern.Fill(block + size, length < CanaryMax ? length : CanaryMax, CanaryByte);
+        var end = blockSize - TrailerSize;
+        var record = *(ulong*)((byte*)p + end) ^ TrailerMix(p);
+        var length = (nuint)(record >> 32);
+        if (!IsRecord(record, blockSize))
+        {
+            FailTrailer(p);
+        }
+
+        var size = end - length;
+        if (!BytePattern.IsFilled((byte*)p + size, length < CanaryMax ? length : CanaryMax, CanaryByte))
+        {
+            FailOverrun(p, size);
+        }
+
+        return size;
     }
 
-    /// <summary>Checks the canary of a block freed with its size (throws on an overrun, changing nothing).</summary>
+    /// <summary>Checks the canary of a block freed with its size (throws on an overrun or a size that is not the request, changing nothing).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void CheckCanary(HeapCore<TSpec> core, void* p, nuint size)
     {
@@ -125,43 +174,78 @@ internal static unsafe class HeapCheck<TSpec>
             return;
         }
 
-        CheckTail((byte*)p, size, page->BlockSize);
+        if (IsStart(page, p))
+        {
+            CheckTail(p, size, page->BlockSize, sized: true);
+        }
     }
 
-    /// <summary>Throws when <paramref name="size"/> exceeds the block or a canary byte after it changed.</summary>
+    /// <summary>The canary and trailer of a block being freed; with <paramref name="sized"/>, <paramref name="size"/> must be the request.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CheckTail(byte* p, nuint size, nuint usable)
+    private static void CheckTail(void* p, nuint size, nuint blockSize, bool sized)
     {
-        if (size > usable)
+        var requested = CheckedSize(p, blockSize);
+        if (sized && size != requested)
         {
-            FailSizedFree(p, size, usable);
-        }
-
-        var length = usable - size;
-        if (!BytePattern.IsFilled(p + size, length < CanaryMax ? length : CanaryMax, CanaryByte))
-        {
-            FailOverrun(p, size);
+            FailSizedFree(p, size, requested);
         }
     }
 
-    private static nuint NewSecret()
-    {
-        nuint secret = 0;
-        RandomNumberGenerator.Fill(new Span<byte>(&secret, sizeof(nuint)));
-        return secret | 1;
-    }
+    /// <summary>
+    /// The usable size of a live block with canaries on: the size it was handed out for (0 for a
+    /// pointer that is not a block start); throws if its trailer or canary was overwritten.
+    /// </summary>
+    public static nuint RequestedSize(Page* page, void* p) => IsStart(page, p) ? CheckedSize(p, page->BlockSize) : 0;
 
-    /// <summary>Prepares a small block being handed out: clears its key, fills it with junk.</summary>
+    /// <summary>Whether <paramref name="p"/> starts a block of <paramref name="page"/> (a small page, large run or huge block), so its trailer is inside it.</summary>
+    private static bool IsStart(Page* page, void* p) => page->Kind == PageKind.Small ? SmallAlloc<TSpec>.IsBlockStart(page, p) : p == page->Start;
+
+    /// <summary>Prepares a small block being handed out (its key already cleared): fills it with junk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void OnSmallAlloc(void* block, nuint blockSize)
     {
         if (Has(HeapChecks.Junk))
         {
-            BytePattern.Fill((byte*)block, blockSize, AllocatedJunk);
+            BytePattern.Fill((byte*)block, JunkEnd(blockSize), AllocatedJunk);
         }
-        else if (Has(HeapChecks.DoubleFree) && (TSpec.Alignment >= 2 * sizeof(nuint) || blockSize >= (nuint)(2 * sizeof(nuint))))
+    }
+
+    /// <summary>Where junk stops: the block's end, or its trailer with canaries on (a trailer is only ever replaced whole, so a neighbour's free always reads a record).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint JunkEnd(nuint blockSize) => HasCanary ? blockSize - TrailerSize : blockSize;
+
+    /// <summary>A small block carved into its page's free list (a slow path): with canaries, a trailer, so the next block's underrun check finds a record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void OnCarve(void* block, nuint blockSize)
+    {
+        if (HasCanary && blockSize > 2 * TrailerSize)
         {
-            ((nuint*)block)[1] = 0;
+            *(ulong*)((byte*)block + blockSize - TrailerSize) = Record(blockSize - TrailerSize) ^ TrailerMix(block);
+        }
+    }
+
+    /// <summary>
+    /// An underrun of a small block freed by its own thread: the 8 bytes before it are the trailer of
+    /// the block before it, a record whatever that block's state (OnCarve, JunkEnd), unless that
+    /// block lies in a part of the page purged in place. Not checked for the first block of a page
+    /// (the bytes before it belong to another span), for blocks of 16 bytes or less (a free
+    /// block's key is where its trailer would be), nor by frees from other threads (the owner may
+    /// be purging the block before).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckBefore(Page* page, void* p)
+    {
+        var size = page->BlockSize;
+        if (size <= 2 * TrailerSize || p == page->Start)
+        {
+            return;
+        }
+
+        var before = (byte*)p - size;
+        var record = *(ulong*)((byte*)p - TrailerSize) ^ TrailerMix(before);
+        if (!IsRecord(record, size) && !(page->PurgedMask != 0 && PagePurge<TSpec>.IsInPurgedPart(page, before)))
+        {
+            FailUnderrun(p);
         }
     }
 
@@ -184,9 +268,10 @@ internal static unsafe class HeapCheck<TSpec>
             FailDoubleFree(p);
         }
 
-        if (HasCanary && sized)
+        if (HasCanary && (Has(HeapChecks.Ownership) || SmallAlloc<TSpec>.IsBlockStart(page, p)))
         {
-            CheckTail((byte*)p, size, page->BlockSize);
+            CheckTail(p, size, page->BlockSize, sized);
+            CheckBefore(page, p);
         }
 
         MarkSmallFreed(page, p);
@@ -206,6 +291,11 @@ internal static unsafe class HeapCheck<TSpec>
             return; // Not ours and ownership is not checked: the free ignores it.
         }
 
+        if (HasCanary && IsStart(page, p))
+        {
+            CheckedSize(p, page->BlockSize);
+        }
+
         if (page->Kind == PageKind.Small)
         {
             MarkSmallFreed(page, p);
@@ -216,28 +306,19 @@ internal static unsafe class HeapCheck<TSpec>
         }
     }
 
-    /// <summary>Junk past the links, then the double-free key, in a small block being freed.</summary>
+    /// <summary>Junk past the link and the freed key (which the free itself writes, FreeLink) in a small block being freed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MarkSmallFreed(Page* page, void* p)
     {
         if (Has(HeapChecks.Junk))
         {
-            var size = page->BlockSize;
-            if (size > (nuint)(2 * sizeof(nuint)))
+            var end = JunkEnd(page->BlockSize);
+            if (end > (nuint)(2 * sizeof(nuint)))
             {
-                BytePattern.Fill((byte*)p + (2 * sizeof(nuint)), size - (nuint)(2 * sizeof(nuint)), FreedJunk);
+                BytePattern.Fill((byte*)p + (2 * sizeof(nuint)), end - (nuint)(2 * sizeof(nuint)), FreedJunk);
             }
         }
-
-        if (Has(HeapChecks.DoubleFree) && HasKeyRoom(page))
-        {
-            ((nuint*)p)[1] = s_secret ^ (nuint)p;
-        }
     }
-
-    /// <summary>Whether the page's blocks have a second word for the key (always, when the alignment is two words).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool HasKeyRoom(Page* page) => TSpec.Alignment >= 2 * sizeof(nuint) || page->BlockSize >= (nuint)(2 * sizeof(nuint));
 
     /// <summary>
     /// Throws if <paramref name="p"/> is not a live block of this heap (as far as the checks on can
@@ -289,20 +370,36 @@ internal static unsafe class HeapCheck<TSpec>
 
     /// <summary>
     /// Whether a small block lies in a part of its page purged in place (free by PagePurge's
-    /// invariant; its key went with the memory, and is not read there), or carries the freed key.
+    /// invariant; its key went with the memory, and is not read there), or carries the freed key
+    /// and is on one of its page's lists.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsFreed(Page* page, void* p) =>
         (page->PurgedMask != 0 && PagePurge<TSpec>.IsInPurgedPart(page, p))
-        || (HasKeyRoom(page) && ((nuint*)p)[1] == (s_secret ^ (nuint)p));
+        || (FreeLink<TSpec>.HasKey(page, p) && FreeLink<TSpec>.IsFree(page, p));
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void FailDoubleFree(void* p) => throw Misuse(p, "double free");
+    internal static void FailDoubleFree(void* p) => throw Misuse(p, "double free");
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void FailSizedFree(void* p, nuint size, nuint usable) => throw Misuse(p, $"sized free of {size} bytes, but the block holds {usable}");
+    private static void FailSizedFree(void* p, nuint size, nuint requested) => throw Misuse(p, $"sized free of {size} bytes, but the block was allocated for {requested}");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FailUnderrun(void* p) => throw Misuse(p, "underrun: the bytes just before the block were written");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FailTrailer(void* p) => throw Misuse(p, "overrun: the size record at the end of the block was overwritten");
+
+    private static nuint NewSecret()
+    {
+        nuint secret = 0;
+        RandomNumberGenerator.Fill(new Span<byte>(&secret, sizeof(nuint)));
+        return secret;
+    }
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -312,7 +409,7 @@ internal static unsafe class HeapCheck<TSpec>
     internal static Action<string>? FailFastHook;
 
     /// <summary>The exception for a misuse; with <see cref="HeapChecks.FailFast"/> the process ends here instead.</summary>
-    private static HeapCorruptionException Misuse(void* p, string problem)
+    internal static HeapCorruptionException Misuse(void* p, string problem)
     {
         var exception = new HeapCorruptionException(TSpec.Name, (nint)p, problem);
         if (Has(HeapChecks.FailFast))

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using Heapsmith.Os;
 
 namespace Heapsmith.Engine;
@@ -50,6 +51,24 @@ internal sealed unsafe partial class HeapCore<TSpec>
         using var scope = Lock();
         _largeFrees++;
         FreeSpanLocked(page);
+    }
+
+    /// <summary>
+    /// Resizes a large block to <paramref name="newSize"/> (a large size) when its run already has
+    /// the units: only the owner of the block changes them, so no lock. False when the unit count
+    /// would change.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryResizeLargeWithinUnits(Page* page, nuint newSize)
+    {
+        var good = GoodSize(newSize);
+        if ((int)((good + SegmentLayout<TSpec>.UnitSize - 1) >> TSpec.PageShift) != page->SpanUnits)
+        {
+            return false;
+        }
+
+        page->BlockSize = good;
+        return true;
     }
 
     /// <summary>Resizes a large block in place to hold <paramref name="newSize"/> (a large size); false when it cannot.</summary>
@@ -127,7 +146,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
 
     /// <summary>
     /// A huge block aligned to <paramref name="alignment"/> (a power of two, at least the heap's
-    /// alignment) in a mapping of its own, or null when the OS refuses or the size cannot be mapped.
+    /// alignment) in a mapping of its own, or null when the memory limit or the OS refuses or the size cannot be mapped.
     /// </summary>
     public void* TryAllocHuge(nuint size, nuint alignment)
     {
@@ -151,14 +170,30 @@ internal sealed unsafe partial class HeapCore<TSpec>
         const nuint osPageMask = OsMemory.OsPageSize - 1;
         if ((ulong)good > MaxMappable - blockOffset - osPageMask)
         {
-            return null;
+            return RefusedByOs<byte>();
         }
 
         var mappingSize = (blockOffset + good + osPageMask) & ~osPageMask;
+        using (Lock())
+        {
+            // Counted before the mapping exists, so two threads cannot both pass the limit.
+            if (!MayCommitLocked(mappingSize))
+            {
+                return null;
+            }
+
+            _reservedBytes += (long)mappingSize;
+        }
+
         var mapping = (byte*)OsMemory.Reserve(TSpec.Backend, mappingSize, mappingAlignment);
         if (mapping == null)
         {
-            return null;
+            using (Lock())
+            {
+                _reservedBytes -= (long)mappingSize;
+            }
+
+            return RefusedByOs<byte>();
         }
 
         var segment = (Segment*)(mapping + headerOffset);
@@ -178,7 +213,8 @@ internal sealed unsafe partial class HeapCore<TSpec>
         if (!SegmentMap<TSpec>.TryAdd(segment))
         {
             OsMemory.Release(TSpec.Backend, mapping, mappingSize);
-            return null;
+            _reservedBytes -= (long)mappingSize;
+            return RefusedByOs<byte>();
         }
 
         segment->Next = _hugeSegments;
@@ -188,7 +224,6 @@ internal sealed unsafe partial class HeapCore<TSpec>
         }
 
         _hugeSegments = segment;
-        _reservedBytes += (long)mappingSize;
         _largeAllocs++;
         return block;
     }

@@ -175,7 +175,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
             heap = (ThreadHeap*)OsMemory.Reserve(TSpec.Backend, (nuint)bytes, OsMemory.OsPageSize);
             if (heap == null)
             {
-                return null;
+                return RefusedByOs<ThreadHeap>();
             }
 
             heap->MemorySize = bytes;

@@ -77,10 +77,21 @@ internal sealed unsafe partial class HeapCore<TSpec>
         return span;
     }
 
-    /// <summary>Commits the purged units of a range again; false when the OS refuses.</summary>
+    /// <summary>Commits the purged units of a range again; false when the memory limit or the OS refuses.</summary>
     private bool CommitUnitsLocked(Segment* segment, int start, int units)
     {
         var pages = SegmentLayout<TSpec>.PagesOf(segment);
+        var purged = 0;
+        for (var p = start; p < start + units; p++)
+        {
+            purged += pages[p].Purged;
+        }
+
+        if (purged != 0 && !MayCommitLocked((nuint)purged << TSpec.PageShift))
+        {
+            return false;
+        }
+
         var u = start;
         while (u < start + units)
         {
@@ -99,7 +110,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
             var bytes = (nuint)(run - u) << TSpec.PageShift;
             if (!OsMemory.Commit(TSpec.Backend, SegmentLayout<TSpec>.UnitAddress(segment, u), bytes))
             {
-                return false;
+                return RefusedByOs<byte>() != null;
             }
 
             for (; u < run; u++)

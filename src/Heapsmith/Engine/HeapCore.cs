@@ -13,7 +13,8 @@ namespace Heapsmith.Engine;
 // Files: HeapCore.cs (fields, lock, segments), HeapCore.Spans.cs (span bins, split, coalesce),
 // HeapCore.Pages.cs (small pages, thread heaps, abandonment), HeapCore.Large.cs (large runs, huge
 // mappings), HeapCore.Purge.cs (purge, trim, release), HeapCore.TrimThreads.cs (trim of other
-// threads' heaps), HeapCore.Stats.cs (GetStats).
+// threads' heaps), HeapCore.Stats.cs (GetStats), HeapCore.Limit.cs (the memory limit); HeapMetrics.cs
+// reports GetStats of every live heap to the "Heapsmith" Meter.
 //
 // Invariants:
 // - Every segment in _segments is marked in the segment map and has HeapId == Id; every free unit
@@ -23,7 +24,7 @@ namespace Heapsmith.Engine;
 // - _reservedBytes counts segments and huge mappings; _purgedBytes the units purged right now.
 
 /// <summary>Shared state and slow paths of one heap.</summary>
-internal sealed unsafe partial class HeapCore<TSpec>
+internal sealed unsafe partial class HeapCore<TSpec> : IObservedHeap
     where TSpec : struct, IHeapSpec
 {
     /// <summary>Wholly free segments kept for reuse instead of going back to the OS.</summary>
@@ -47,10 +48,14 @@ internal sealed unsafe partial class HeapCore<TSpec>
         _spanBins = new PageQueue[BinCount];
         _abandoned = new PageQueue[TSpec.SizeClassCount];
         _threads = new List<ThreadEntry>();
+        HeapMetrics.Register(this);
     }
 
     /// <summary>Unique id of this heap, stamped in each of its segments.</summary>
     public long Id { get; }
+
+    /// <summary>The heap's name, for the metrics' tags.</summary>
+    public string HeapName => TSpec.Name;
 
     /// <summary>Takes the heap lock when the spec is thread safe; dispose to release it.</summary>
     public LockScope Lock() => new(_lock);
@@ -59,10 +64,15 @@ internal sealed unsafe partial class HeapCore<TSpec>
     private Segment* AllocSegmentLocked()
     {
         var size = SegmentLayout<TSpec>.SegmentSize;
+        if (!MayCommitLocked(size))
+        {
+            return null;
+        }
+
         var segment = (Segment*)OsMemory.Reserve(TSpec.Backend, size, size);
         if (segment == null)
         {
-            return null;
+            return RefusedByOs<Segment>();
         }
 
         // The OS hands out zeroed memory: only non-zero fields are written.
@@ -84,7 +94,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
         if (!SegmentMap<TSpec>.TryAdd(segment))
         {
             OsMemory.Release(TSpec.Backend, segment, size);
-            return null;
+            return RefusedByOs<Segment>();
         }
 
         segment->Next = _segments;

@@ -38,7 +38,11 @@ internal static unsafe class PagePurge<TSpec>
     }
 
     /// <summary>Whether a heap about to grow purges its sparse pages first.</summary>
-    public static bool OnGrowth => Supported && TSpec.PurgeDelayMs >= 0;
+    public static bool OnGrowth
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Supported && TSpec.PurgeDelayMs >= 0;
+    }
 
     /// <summary>
     /// Purges the free OS pages of the thread heap's pages: of every page when <paramref name="all"/>
@@ -88,7 +92,7 @@ internal static unsafe class PagePurge<TSpec>
         var words = (capacity + 63) >> 6;
         var free = stackalloc ulong[words];
         new System.Span<ulong>(free, words).Clear();
-        for (var block = page->FreeList; block != null; block = *(void**)block)
+        for (var block = page->FreeList; block != null; block = FreeLink<TSpec>.NextChecked(page, block))
         {
             var index = (int)SmallAlloc<TSpec>.BlockIndex(page, (nuint)((byte*)block - page->Start));
             free[index >> 6] |= 1UL << index;
@@ -133,7 +137,7 @@ internal static unsafe class PagePurge<TSpec>
             if ((free[i >> 6] & (1UL << i)) != 0 && !Touches(i, size, mask))
             {
                 var block = page->Start + ((nuint)i * size);
-                *(void**)block = head;
+                FreeLink<TSpec>.SetNext(page, block, head);
                 head = block;
             }
         }
@@ -172,7 +176,9 @@ internal static unsafe class PagePurge<TSpec>
             if (!Touches(i, size, mask))
             {
                 var block = page->Start + ((nuint)i * size);
-                *(void**)block = head;
+                FreeLink<TSpec>.SetNext(page, block, head);
+                FreeLink<TSpec>.SetKey(page, block);
+                HeapCheck<TSpec>.OnCarve(block, size);
                 head = block;
             }
         }

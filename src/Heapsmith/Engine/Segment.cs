@@ -97,14 +97,23 @@ internal static unsafe class SegmentLayout<TSpec>
     }
 
     /// <summary>Bytes of the header with its Units + 1 descriptors.</summary>
-    public static nuint HeaderBytes => PagesOffset + ((nuint)(Units + 1) * (nuint)sizeof(Page));
+    public static nuint HeaderBytes
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => PagesOffset + ((nuint)(Units + 1) * (nuint)sizeof(Page));
+    }
 
     /// <summary>Units the header takes at the start of a normal segment; the first usable unit.</summary>
-    public static int HeaderUnits => (int)((HeaderBytes + UnitSize - 1) >> TSpec.PageShift);
+    public static int HeaderUnits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (int)((HeaderBytes + UnitSize - 1) >> TSpec.PageShift);
+    }
 
     /// <summary>Largest block served by a run of units; above it, a huge mapping.</summary>
     public static nuint LargeMax
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             var usable = (nuint)(Units - HeaderUnits) << TSpec.PageShift;
@@ -126,9 +135,11 @@ internal static unsafe class SegmentLayout<TSpec>
     public static Segment* SegmentOfDescriptor(Page* page) => (Segment*)((nuint)page & ~SegmentMask);
 
     /// <summary>Index of a descriptor in its segment's array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int UnitIndexOf(Page* page) => (int)(page - PagesOf(SegmentOfDescriptor(page)));
 
     /// <summary>Address of unit <paramref name="unit"/> of a normal segment.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte* UnitAddress(Segment* segment, int unit) => (byte*)segment + ((nuint)unit << TSpec.PageShift);
 
     /// <summary>

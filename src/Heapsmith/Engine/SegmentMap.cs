@@ -29,13 +29,29 @@ internal static unsafe class SegmentMap<TSpec>
     private static readonly byte** s_chunks = (byte**)Unsafe.AsPointer(ref s_chunkArray[0]);
     private static readonly object s_chunkLock = new();
 
-    private static int WindowBits => AddressBits - TSpec.SegmentShift;
+    private static int WindowBits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => AddressBits - TSpec.SegmentShift;
+    }
 
-    private static int ChunkBits => WindowBits < MaxChunkBits ? WindowBits : MaxChunkBits;
+    private static int ChunkBits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => WindowBits < MaxChunkBits ? WindowBits : MaxChunkBits;
+    }
 
-    private static nuint ChunkSize => (nuint)1 << ChunkBits;
+    private static nuint ChunkSize
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (nuint)1 << ChunkBits;
+    }
 
-    private static int TopCount => 1 << (WindowBits - ChunkBits);
+    private static int TopCount
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 1 << (WindowBits - ChunkBits);
+    }
 
     /// <summary>Whether a live segment of this heap type has its header at <paramref name="segment"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -5,14 +5,16 @@ namespace Heapsmith.Engine;
 
 // Small blocks on a thread heap's pages (mimalloc's alloc.c / free.c / page.c for small sizes).
 //
-// Fast paths (inlined into the generated heap): pop the FreeList of the class's direct page; push
+// Fast paths (AggressiveInlining, so inlined through the generated one-line forwards into the
+// caller): pop the FreeList of the class's direct page; push
 // a block freed by the owner onto its page's FreeList. No lock, no interlocked operation, no call:
 // a page emptied by a local free stays while it is its class's direct page (mimalloc keeps the
 // last page of a queue too), so a loop that allocates and frees one block never leaves the fast
 // paths. Slow paths (never inlined): collect ThreadFree into FreeList, carve more of a page, move
 // full pages aside, return empty pages that are not direct, take a new page from the heap core.
 //
-// A block on a free list holds the next block's address in its first word. Frees from another
+// A block on a free list holds the next block's address in its first word and the freed key in its
+// second, both written and read through FreeLink (encoded and checked when hardened). Frees from another
 // thread push onto the page's ThreadFree with one compare-and-swap and, when the list was empty,
 // set the owner's ThreadFreePending hint (a plain store) so the owner looks at its full pages.
 //
@@ -54,7 +56,13 @@ internal static unsafe class SmallAlloc<TSpec>
         var block = page->FreeList;
         if (block != null)
         {
-            page->FreeList = *(void**)block;
+            if (!FreeLink<TSpec>.IsPlausible(page, block))
+            {
+                FreeLink<TSpec>.FailHead(heap, page, block);
+            }
+
+            page->FreeList = FreeLink<TSpec>.Next(page, block);
+            FreeLink<TSpec>.ClearKey(page, block);
             page->Used++;
             heap->Allocs++;
             if (HeapCheck<TSpec>.Enabled)
@@ -70,7 +78,13 @@ internal static unsafe class SmallAlloc<TSpec>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void FreeLocal(HeapCore<TSpec> core, ThreadHeap* heap, Page* page, void* block)
     {
-        *(void**)block = page->FreeList;
+        if (FreeLink<TSpec>.HasKey(page, block))
+        {
+            FreeLink<TSpec>.CheckNotFree(page, block);
+        }
+
+        FreeLink<TSpec>.SetNext(page, block, page->FreeList);
+        FreeLink<TSpec>.SetKey(page, block);
         page->FreeList = block;
         heap->Frees++;
         var used = page->Used - 1;
@@ -91,12 +105,18 @@ internal static unsafe class SmallAlloc<TSpec>
         // The owner is read while the block is still counted as in use, so the page cannot be
         // freed (nor its segment unmapped) under this read; after the push it could be.
         var owner = (ThreadHeap*)Volatile.Read(ref *(nint*)&page->Heap);
+        if (FreeLink<TSpec>.HasKey(page, block))
+        {
+            FreeLink<TSpec>.CheckNotFree(page, block);
+        }
+
+        FreeLink<TSpec>.SetKey(page, block);
         ref var head = ref page->ThreadFree;
         nint seen;
         do
         {
             seen = Volatile.Read(ref head);
-            *(nint*)block = seen;
+            FreeLink<TSpec>.SetNext(page, block, (void*)seen);
         }
         while (Interlocked.CompareExchange(ref head, (nint)block, seen) != seen);
 
@@ -268,11 +288,15 @@ internal static unsafe class SmallAlloc<TSpec>
         for (var i = 1; i < count; i++)
         {
             var next = block + size;
-            *(void**)block = next;
+            FreeLink<TSpec>.SetNext(page, block, next);
+            FreeLink<TSpec>.SetKey(page, block);
+            HeapCheck<TSpec>.OnCarve(block, size);
             block = next;
         }
 
-        *(void**)block = page->FreeList;
+        FreeLink<TSpec>.SetNext(page, block, page->FreeList);
+        FreeLink<TSpec>.SetKey(page, block);
+        HeapCheck<TSpec>.OnCarve(block, size);
         page->FreeList = first;
         page->Capacity += count;
     }
@@ -305,7 +329,7 @@ internal static unsafe class SmallAlloc<TSpec>
     public static int ThreadFreeCount(Page* page, int limit)
     {
         var count = 0;
-        for (var block = (void*)Volatile.Read(ref page->ThreadFree); block != null && count <= limit; block = *(void**)block)
+        for (var block = (void*)Volatile.Read(ref page->ThreadFree); block != null && count <= limit; block = FreeLink<TSpec>.NextChecked(page, block))
         {
             count++;
         }
@@ -324,13 +348,14 @@ internal static unsafe class SmallAlloc<TSpec>
         var list = (void*)Interlocked.Exchange(ref page->ThreadFree, 0);
         var count = 1;
         var tail = list;
-        while (*(void**)tail != null)
+        void* next;
+        while ((next = FreeLink<TSpec>.NextChecked(page, tail)) != null)
         {
-            tail = *(void**)tail;
+            tail = next;
             count++;
         }
 
-        *(void**)tail = page->FreeList;
+        FreeLink<TSpec>.SetNext(page, tail, page->FreeList);
         page->FreeList = list;
         page->Used -= count;
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Heapsmith.Engine;
@@ -118,6 +119,8 @@ public unsafe class CheckTests
         var overrun = (byte*)arena.AllocZeroed(3, 10);
         overrun[30] = 0;
         Assert.Throws<HeapCorruptionException>(() => arena.Free(overrun, 30));
+        overrun[30] = HeapCheck<CheckedSpec>.CanaryByte; // else the arena's Dispose reports it
+        arena.Free(overrun, 30);
         Assert.Throws<HeapCorruptionException>(() => arena.Free(arena.Alloc(16), 100));
     }
 
@@ -175,72 +178,81 @@ public unsafe class CheckTests
         StillWorks<MmapCheckedSpec>();
     }
 
+    /// <summary>Where the canary of a small request of <paramref name="size"/> ends: its trailer (the size record) starts there.</summary>
+    private static nuint CanaryEnd(nuint size) =>
+        (nuint)MmapCheckedSpec.BlockSize(MmapCheckedSpec.SizeClassOf(size + HeapCheck<MmapCheckedSpec>.TrailerSize)) - HeapCheck<MmapCheckedSpec>.TrailerSize;
+
     [Fact]
     public void Overruns_into_any_canary_byte_are_caught_on_the_fast_path()
     {
-        // Slack of 12, 8, 24, 236 and 240 bytes: the inline word and vector checks and the long-run check.
+        // Slack of 4, 0, 16, 228 and 232 bytes before the trailer: the inline word and vector checks and the long-run check.
         foreach (var size in new nuint[] { 20, 56, 1000, 1300, 10_000 })
         {
-            var usable = StaticHeap<MmapCheckedSpec>.GoodSize(size);
-            Assert.True(usable > size);
-            foreach (var overrun in new[] { size, (size + usable) / 2, usable - 1 })
+            var usable = CanaryEnd(size);
+            Assert.Equal(size, StaticHeap<MmapCheckedSpec>.GoodSize(size));
+            foreach (var overrun in new[] { size, (size + usable) / 2, usable - 1, usable, usable + 7 }.Where(o => o >= size))
             {
                 var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(size);
                 Assert.True(new Span<byte>(block + size, (int)(usable - size)).IndexOfAnyExcept(HeapCheck<MmapCheckedSpec>.CanaryByte) < 0, "every slack byte is canary");
-                block[overrun] = 0;
+                block[overrun] ^= 0x5A;
                 var e = Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(block, size));
                 Assert.Contains("overrun", e.Problem);
                 Assert.Equal((nint)block, e.Pointer);
-                block[overrun] = HeapCheck<MmapCheckedSpec>.CanaryByte;
+                block[overrun] ^= 0x5A;
                 StaticHeap<MmapCheckedSpec>.Free(block, size);
             }
 
             var tooLarge = StaticHeap<MmapCheckedSpec>.Alloc(size);
-            Assert.Contains("block holds", Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(tooLarge, usable + 1)).Problem);
+            Assert.Contains("allocated for", Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(tooLarge, size + 1)).Problem);
             StaticHeap<MmapCheckedSpec>.Free(tooLarge, size);
             StillWorks<MmapCheckedSpec>();
         }
     }
 
     [Fact]
-    public void A_request_that_fills_its_size_class_still_gets_a_canary_byte()
+    public void A_request_that_fills_its_size_class_is_still_guarded_by_its_size_record()
     {
-        // Every small class's exact block size, and large requests of whole OS pages: each is served
-        // one byte larger, so the byte after the request is a canary and UsableSize == GoodSize.
+        // Every small class's exact fit (its block size less the trailer), every block size, and
+        // large requests of whole OS pages: the byte after the request is a canary or the size
+        // record, so a one-byte overrun is caught by a plain free; UsableSize == GoodSize == size.
         var sizes = new List<nuint>();
         for (var c = 0; c < MmapCheckedSpec.SizeClassCount; c++)
         {
             sizes.Add((nuint)MmapCheckedSpec.BlockSize(c));
+            sizes.Add((nuint)MmapCheckedSpec.BlockSize(c) - HeapCheck<MmapCheckedSpec>.TrailerSize);
         }
 
         sizes.Add(20_480);
         sizes.Add(65_536);
+        sizes.Add(65_536 - HeapCheck<MmapCheckedSpec>.TrailerSize);
         foreach (var size in sizes)
         {
             var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(size);
             var usable = StaticHeap<MmapCheckedSpec>.UsableSize(block);
             Assert.Equal(StaticHeap<MmapCheckedSpec>.GoodSize(size), usable);
-            Assert.True(usable > size, $"{size} B: the block has room for a canary ({usable} B)");
-            block[size] = 0;
-            Assert.Contains("overrun", Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(block, size)).Problem);
-            block[size] = HeapCheck<MmapCheckedSpec>.CanaryByte;
+            Assert.Equal(size, usable);
+            Assert.Equal(usable, StaticHeap<MmapCheckedSpec>.GoodSize(usable));
+            block[size] ^= 0x10;
+            Assert.Contains("overrun", Assert.Throws<HeapCorruptionException>(() => StaticHeap<MmapCheckedSpec>.Free(block)).Problem);
+            block[size] ^= 0x10;
             StaticHeap<MmapCheckedSpec>.Free(block, size);
 
             // Realloc to an exact fit, and zeroed allocation, are served the same way.
             var grown = (byte*)StaticHeap<MmapCheckedSpec>.Realloc(StaticHeap<MmapCheckedSpec>.Alloc(8), size);
-            Assert.True(StaticHeap<MmapCheckedSpec>.UsableSize(grown) > size);
+            Assert.Equal(size, StaticHeap<MmapCheckedSpec>.UsableSize(grown));
+            new Span<byte>(grown, (int)size).Fill(0xCA ^ 0xFF); // every usable byte written: no check trips
             StaticHeap<MmapCheckedSpec>.Free(grown, size);
             var zeroed = (byte*)StaticHeap<MmapCheckedSpec>.AllocZeroed(1, size);
-            Assert.True(StaticHeap<MmapCheckedSpec>.UsableSize(zeroed) > size);
-            StaticHeap<MmapCheckedSpec>.Free(zeroed, size);
+            Assert.Equal(size, StaticHeap<MmapCheckedSpec>.UsableSize(zeroed));
+            StaticHeap<MmapCheckedSpec>.Free(zeroed);
         }
 
         using var arena = new ArenaHeap<MmapCheckedSpec>();
         var fromArena = (byte*)arena.Alloc(64);
         Assert.Equal(arena.GoodSize(64), arena.UsableSize(fromArena));
-        fromArena[64] = 0;
-        Assert.Throws<HeapCorruptionException>(() => arena.Free(fromArena, 64));
-        fromArena[64] = HeapCheck<MmapCheckedSpec>.CanaryByte;
+        fromArena[64] ^= 1;
+        Assert.Throws<HeapCorruptionException>(() => arena.Free(fromArena));
+        fromArena[64] ^= 1;
         arena.Free(fromArena, 64);
         StillWorks<MmapCheckedSpec>();
     }
@@ -250,7 +262,7 @@ public unsafe class CheckTests
     {
         for (nuint size = 1; size <= 300; size++)
         {
-            var usable = StaticHeap<MmapCheckedSpec>.GoodSize(size);
+            var usable = CanaryEnd(size) + HeapCheck<MmapCheckedSpec>.TrailerSize; // the trailer's bytes too
             for (var overrun = size; overrun < usable; overrun++)
             {
                 var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(size);
@@ -269,13 +281,13 @@ public unsafe class CheckTests
     [Fact]
     public void A_reused_block_is_junk_and_has_its_canary_again()
     {
-        var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(200); // 224 B class: 24 canary bytes
+        var block = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(200); // 224 B class: 16 canary bytes, then the trailer
         new Span<byte>(block, 200).Fill(7);
         StaticHeap<MmapCheckedSpec>.Free(block, 200);
         var again = (byte*)StaticHeap<MmapCheckedSpec>.Alloc(200);
         Assert.True(again == block, "the fast path handed the same block out again");
         Assert.True(new Span<byte>(again, 200).IndexOfAnyExcept(HeapCheck<MmapCheckedSpec>.AllocatedJunk) < 0, "new memory is junk, not the old contents");
-        Assert.True(new Span<byte>(again + 200, 24).IndexOfAnyExcept(HeapCheck<MmapCheckedSpec>.CanaryByte) < 0, "the canary is set again");
+        Assert.True(new Span<byte>(again + 200, 16).IndexOfAnyExcept(HeapCheck<MmapCheckedSpec>.CanaryByte) < 0, "the canary is set again");
         StaticHeap<MmapCheckedSpec>.Free(again, 200);
     }
 
@@ -308,9 +320,9 @@ public unsafe class CheckTests
         using var arena = new ArenaHeap<MmapCheckedSpec>();
         var block = (byte*)arena.Alloc(40);
         Assert.Contains("interior", Assert.Throws<HeapCorruptionException>(() => arena.Free(block + 16)).Problem);
-        block[40] = 0;
+        block[40] ^= 1;
         Assert.Contains("overrun", Assert.Throws<HeapCorruptionException>(() => arena.Free(block, 40)).Problem);
-        block[40] = HeapCheck<MmapCheckedSpec>.CanaryByte;
+        block[40] ^= 1;
         arena.Free(block, 40);
         Assert.Contains("double free", Assert.Throws<HeapCorruptionException>(() => arena.Free(block)).Problem);
 

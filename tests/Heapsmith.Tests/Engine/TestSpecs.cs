@@ -3,9 +3,12 @@ using System;
 namespace Heapsmith.Tests.Engine;
 
 // Hand-written heap specs, so the engine is tested without the generator. Each test class that
-// reads a static heap's statistics gets its own spec (its own static heap and segment map); the
-// tables are computed here the way the generator computes them: jemalloc-style classes, one page
-// unit per page (more for classes that would fit fewer than 8 blocks), multiplier ceil(2^32 / size).
+// reads a static heap's statistics gets its own spec (its own static heap and segment map). The
+// tables follow the rules of the generator's default plan (jemalloc-style classes, one page unit
+// per page, more for classes that would fit fewer than 8 blocks, multiplier ceil(2^32 / size)) but
+// are computed by this simpler code, not by the generator's SizeClassPlanner (one lookup table in
+// alignment steps over every small size instead of a table plus log2 above 1 KiB): engine tests do
+// not depend on the planner; the generated tables are checked by the tests in Generated/.
 
 /// <summary>The parameters of a test spec.</summary>
 public interface ISpecParameters
@@ -295,3 +298,45 @@ public sealed class ArenaThreadsSpecParameters : MmapParameters;
 
 /// <summary>In-page purging (mmap: the NativeMemory backend cannot give memory back, so it is not done there).</summary>
 public sealed class PagePurgeSpecParameters : MmapParameters;
+
+/// <summary>The default geometry, hardened (encoded free-list links, freed-block keys), on mmap.</summary>
+public sealed class HardenedSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Hardened;
+}
+
+/// <summary>Memory-limit tests: never purge on a timer, so what the limit counts changes only when the test acts.</summary>
+public sealed class LimitSpecParameters : ISpecParameters
+{
+    public static int MaxSmallSize => 16384;
+
+    public static int PageShift => 16;
+
+    public static int SegmentShift => 22;
+
+    public static bool ThreadSafe => true;
+
+    public static int PurgeDelayMs => -1;
+}
+
+/// <summary>The default geometry with canaries only, on mmap.</summary>
+public sealed class CanarySpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Canary;
+}
+
+/// <summary>The security suite's heap with every check (its own static heap), on mmap.</summary>
+public sealed class SecurityAllSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.All;
+}
+
+/// <summary>The security suite's hardened heap (its own static heap), on mmap.</summary>
+public sealed class SecurityHardenedSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Hardened;
+}
+
+public sealed class ClassStatsSpecParameters : DefaultParameters;
+
+public sealed class MetricsSpecParameters : DefaultParameters;

@@ -36,6 +36,12 @@ namespace Heapsmith.Tests.Generated
     {
     }
 
+    /// <summary>A heap capped at compile time (two segments).</summary>
+    [HeapConfig(MemoryLimit = 8 << 20, PurgeDelayMs = -1)]
+    public sealed unsafe partial class CappedArena
+    {
+    }
+
     internal static partial class Subsystems
     {
         [HeapConfig(ClassesPerDoubling = 8, MaxSmallSize = 65536, PageSize = 262144, SegmentSize = 16777216)]
