@@ -77,6 +77,7 @@ internal sealed partial class HeapDataflow
 
         var values = EvalArguments(arguments, state);
         ReachCatches(state);
+        ForgetSharedFields(state);
 
         // A local function called, or a delegate that holds a known lambda invoked: its body runs here.
         var body = _bodies is null || method is null ? null
@@ -95,11 +96,16 @@ internal sealed partial class HeapDataflow
             var parameter = arguments[i].Parameter;
             if (parameter?.RefKind is RefKind.Ref or RefKind.Out)
             {
-                // The callee may replace or free what the variable holds: stop tracking it.
+                // The callee may replace or free what the variable holds: stop tracking it, unless
+                // the callee's summary says it writes a fresh block there (Make(out p)).
                 Escape(values[i], state);
                 if (KeyOfPlace(arguments[i].Value, state) is { } place)
                 {
-                    state.Write(place, default);
+                    var received = parameter.RefKind == RefKind.Out && method is not null && summary?.OutParameterOwned(parameter.Ordinal) == true
+                        ? PointerValues.Single(NewBlock(state, KnownSite(arguments[i]) ?? NewSite(arguments[i], new BlockOrigin(
+                            OriginKind.Returned, arguments[i].Syntax, method.Name, place.Describe())), BlockStates.Live))
+                        : default;
+                    state.Write(place, received);
                     if (place.Root is { } root && place.Member is null)
                     {
                         state.RemoveKnown(root);

@@ -51,6 +51,9 @@ internal sealed partial class HeapDataflow
     private readonly bool[] _noConditions;
     private readonly Dictionary<ISymbol, VarKey> _refAliases = new(SymbolEqualityComparer.Default);
 
+    /// <summary>Some static or object field holds a tracked value: calls must forget it.</summary>
+    private bool _sharedFields;
+
     /// <summary>Flow captures of a local or parameter: an assignment to one writes the variable.</summary>
     private Dictionary<CaptureId, IOperation>? _placeCaptures;
     private readonly HashSet<IFlowAnonymousFunctionOperation> _lambdas = new();
@@ -82,6 +85,7 @@ internal sealed partial class HeapDataflow
         _captured = cfg.LocalFunctions.Length > 0 ? CapturedVariables.Of(cfg.OriginalOperation, followDirectCalls: bodies is not null) : null;
         // A body (lambda, local function) also summarises itself for the caller that runs it.
         _summary = sink is null || IsBody ? new SummaryCollector() : null;
+        _summary?.NoteOutParameters(method?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty);
         _captures = IsBody ? new Dictionary<ISymbol, CaptureRecord>(SymbolEqualityComparer.Default) : null;
     }
 
@@ -469,6 +473,7 @@ internal sealed partial class HeapDataflow
             // Naming the exit reads syntax: only worth it when reporting.
             var returnSyntax = _reporting && _sink is not null ? ReturnStatement(from, branch) : null;
             var exit = returnSyntax is null ? "the end of the method" : "the return at line " + DiagnosticSink.LineOf(returnSyntax);
+            _summary?.NoteNormalExit(current, _reporting);
             LeaveMethod(current, exit, returnSyntax);
             return;
         }
