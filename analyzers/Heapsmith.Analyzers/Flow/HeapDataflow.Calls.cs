@@ -24,6 +24,12 @@ internal sealed partial class HeapDataflow
                 return Eval(address, state);
             }
 
+            if (_context.Apis.SpanOfFirstElementAddress(invocation.TargetMethod, invocation.Arguments) is { } span)
+            {
+                // A pointer recovered from a span: the block the span is a view of.
+                return Eval(span, state);
+            }
+
             return EvalCall(invocation, invocation.TargetMethod, invocation.Arguments, invocation.Instance, state);
         }
 
