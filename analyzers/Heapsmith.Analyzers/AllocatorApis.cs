@@ -4,6 +4,7 @@
 // of heap types is safe for concurrent use.
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Heapsmith.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -59,6 +60,8 @@ internal sealed class AllocatorApis
     private readonly INamedTypeSymbol? _nativeMemory;
     private readonly INamedTypeSymbol? _marshal;
     private readonly INamedTypeSymbol? _safeHandle;
+    private readonly INamedTypeSymbol? _unsafe;
+    private readonly INamedTypeSymbol? _memoryMarshal;
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _heapTypes = new(SymbolEqualityComparer.Default);
 
     public AllocatorApis(Compilation compilation)
@@ -69,6 +72,8 @@ internal sealed class AllocatorApis
         _nativeMemory = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.NativeMemory");
         _marshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.Marshal");
         _safeHandle = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.SafeHandle");
+        _unsafe = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.Unsafe");
+        _memoryMarshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.MemoryMarshal");
     }
 
     public bool IsHeapType(ITypeSymbol? type)
@@ -109,6 +114,17 @@ internal sealed class AllocatorApis
     public bool KeepsArguments(IMethodSymbol? method) =>
         method is { Name: "SetHandle", IsStatic: false } && _safeHandle is not null
         && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, _safeHandle);
+
+    /// <summary>Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)): the address of a span's first
+    /// element, so a pointer to the block the span views. Returns the span operand.</summary>
+    public IOperation? SpanOfFirstElementAddress(IMethodSymbol? method, ImmutableArray<IArgumentOperation> arguments) =>
+        method is { Name: "AsPointer", IsStatic: true } && arguments.Length == 1
+        && SymbolEqualityComparer.Default.Equals(method.ContainingType, _unsafe)
+        && Unwrap(arguments[0].Value) is IInvocationOperation { TargetMethod: { Name: "GetReference" } reference } getReference
+        && getReference.Arguments.Length == 1
+        && SymbolEqualityComparer.Default.Equals(reference.ContainingType, _memoryMarshal)
+            ? getReference.Arguments[0].Value
+            : null;
 
     public bool TakesOwnership(IParameterSymbol parameter) => _takes is not null && HasAttribute(parameter.GetAttributes(), _takes);
 

@@ -70,7 +70,7 @@ internal static class MethodFilter
             return false;
         }
 
-        if (summary.ReturnsOwned)
+        if (summary.ReturnsOwned || summary.OutOwned.Contains(true))
         {
             return true;
         }

@@ -84,7 +84,8 @@ internal sealed class MethodSummaries
 
         foreach (var parameter in method.Parameters)
         {
-            if (parameter.RefKind is RefKind.None or RefKind.In && IsPointerLike(parameter.Type))
+            if ((parameter.RefKind is RefKind.None or RefKind.In && IsPointerLike(parameter.Type))
+                || (parameter.RefKind == RefKind.Out && parameter.Type.TypeKind == TypeKind.Pointer))
             {
                 return true;
             }

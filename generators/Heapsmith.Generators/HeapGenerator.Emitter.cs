@@ -29,7 +29,7 @@ public sealed partial class HeapGenerator
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Heapsmith.Generators\", \"{typeof(HeapGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0"}\")]";
 
         private static readonly string[] BackendNames = { "Mmap", "Brk", "NativeMemory" };
-        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast", "Hardened" };
+        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast", "Hardened", "Leaks" };
 
         public static string HintName(HeapSpec heap)
         {
@@ -252,12 +252,44 @@ public sealed partial class HeapGenerator
                 new[] { "<summary>Returns every free page of this heap to the OS now, without waiting for the purge delay.</summary>" },
                 $"{modifier}void Trim() => {engine}.Trim();");
 
+            Member(writer, inline: false,
+                new[]
+                {
+                    "<summary>Checks every invariant of this heap's segments, pages and free lists; call it while no other thread uses the heap.</summary>",
+                    "<exception cref=\"global::Heapsmith.HeapCorruptionException\">An invariant is broken: the message names it and where.</exception>",
+                },
+                $"{modifier}void Validate() => {engine}.Validate();");
+
+            WriteVisitBlocks(writer, modifier, engine);
+
+            Member(writer, inline: false,
+                new[]
+                {
+                    "<summary>Lists this heap's live blocks grouped by allocation site, with counts and bytes (sites with <c>HeapChecks.Leaks</c>; without it, only the totals).</summary>",
+                    "<param name=\"writer\">Where the report goes.</param>",
+                    "<returns>The live blocks listed.</returns>",
+                },
+                $"{modifier}int ReportLeaks(global::System.IO.TextWriter writer) => {engine}.ReportLeaks(writer);");
+
             if (!isStatic)
             {
                 Member(writer, inline: false,
                     new[] { "<summary>Returns all of this heap's memory to the OS at once; no block of it may be used afterwards.</summary>" },
                     $"public void Dispose() => {engine}.Dispose();");
             }
+        }
+
+        private static void WriteVisitBlocks(IndentedTextWriter writer, string modifier, string engine)
+        {
+            writer.WriteLine("/// <summary>Calls <paramref name=\"visitor\"/> for every live block of this heap, without allocating, until it returns false; call it while no other thread uses the heap.</summary>");
+            writer.WriteLine("/// <typeparam name=\"TVisitor\">The visitor; a struct is called without boxing and its state comes back through <c>ref</c>.</typeparam>");
+            writer.WriteLine("/// <param name=\"visitor\">Sees each block's address, block size and usable size.</param>");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine($"{modifier}void VisitBlocks<TVisitor>(ref TVisitor visitor)");
+            writer.Indent++;
+            writer.WriteLine("where TVisitor : global::Heapsmith.IHeapBlockVisitor => " + engine + ".VisitBlocks(ref visitor);");
+            writer.Indent--;
+            writer.WriteLine();
         }
 
         private static void WriteTypedAlloc(IndentedTextWriter writer, string modifier)

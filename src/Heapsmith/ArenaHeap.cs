@@ -234,6 +234,28 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         _core.MemoryLimit = HeapApi<TSpec>.CheckMemoryLimit(bytes);
     }
 
+    /// <summary>Lists the live blocks by allocation site (with HeapChecks.Leaks; without it, their count and bytes); returns the blocks listed.</summary>
+    public int ReportLeaks(System.IO.TextWriter writer)
+    {
+        ThrowIfDisposed();
+        return _core.ReportLeaks(writer);
+    }
+
+    /// <summary>Checks every invariant of the arena's segments, pages and lists; throws <see cref="HeapCorruptionException"/> naming the first one broken.</summary>
+    public void Validate()
+    {
+        ThrowIfDisposed();
+        _core.Validate();
+    }
+
+    /// <summary>Calls <paramref name="visitor"/> for every live block until it returns false.</summary>
+    public void VisitBlocks<TVisitor>(ref TVisitor visitor)
+        where TVisitor : IHeapBlockVisitor
+    {
+        ThrowIfDisposed();
+        _core.VisitBlocks(ref visitor);
+    }
+
     /// <summary>Returns free memory to the OS: every thread's empty pages of this arena, then every free span.</summary>
     public void Trim()
     {
@@ -257,6 +279,11 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         }
 
         var overrun = HeapCheck<TSpec>.HasCanary ? _core.FindOverrun() : null;
+        if (LeakTable<TSpec>.Enabled)
+        {
+            LeakTable<TSpec>.ReportAtDispose(_core.Id);
+        }
+
         _single = null;
         _core.Release();
         if (TSpec.ThreadSafe)

@@ -221,6 +221,16 @@ public static unsafe class StaticHeap<TSpec>
     /// <summary>Caps the heap's committed memory at <paramref name="bytes"/>; 0 removes the cap.</summary>
     public static void SetMemoryLimit(long bytes) => s_core.MemoryLimit = HeapApi<TSpec>.CheckMemoryLimit(bytes);
 
+    /// <summary>Lists the live blocks by allocation site (with HeapChecks.Leaks; without it, their count and bytes); returns the blocks listed.</summary>
+    public static int ReportLeaks(System.IO.TextWriter writer) => s_core.ReportLeaks(writer);
+
+    /// <summary>Checks every invariant of the heap's segments, pages and lists; throws <see cref="HeapCorruptionException"/> naming the first one broken.</summary>
+    public static void Validate() => s_core.Validate();
+
+    /// <summary>Calls <paramref name="visitor"/> for every live block until it returns false.</summary>
+    public static void VisitBlocks<TVisitor>(ref TVisitor visitor)
+        where TVisitor : IHeapBlockVisitor => s_core.VisitBlocks(ref visitor);
+
     /// <summary>
     /// Returns free memory to the OS: the empty pages of the calling thread's heap and of every other
     /// thread's heap (pages whose blocks were all freed, by any thread), then every free span, and

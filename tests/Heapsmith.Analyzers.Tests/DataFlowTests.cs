@@ -438,14 +438,24 @@ public sealed class DataFlowTests
         """), Diagnostic("HEAP002", 0, 1));
 
     [Fact]
-    public Task OwnsAndUsableSizeAfterFreeAreNotUses() => VerifyAsync(InClass("""
+    public Task OwnsAfterFreeIsNotAUse() => VerifyAsync(InClass("""
             bool M()
             {
                 void* p = H.Alloc(16);
                 H.Free(p);
-                return H.Owns(p) && H.UsableSize(p) > 0;
+                return H.Owns(p);
             }
         """));
+
+    [Fact]
+    public Task UsableSizeAfterFreeIsAUse() => VerifyAsync(InClass("""
+            nuint M()
+            {
+                void* p = H.Alloc(16);
+                {|#1:H.Free(p)|};
+                return H.UsableSize({|#0:p|});
+            }
+        """), Diagnostic("HEAP004", 0, 1));
 
     [Fact]
     public Task ComparingAFreedPointerIsNotAUse() => VerifyAsync(InClass("""

@@ -24,6 +24,12 @@ internal sealed partial class HeapDataflow
                 return Eval(address, state);
             }
 
+            if (_context.Apis.SpanOfFirstElementAddress(invocation.TargetMethod, invocation.Arguments) is { } span)
+            {
+                // A pointer recovered from a span: the block the span is a view of.
+                return Eval(span, state);
+            }
+
             return EvalCall(invocation, invocation.TargetMethod, invocation.Arguments, invocation.Instance, state);
         }
 
@@ -42,6 +48,11 @@ internal sealed partial class HeapDataflow
                 return Allocate(invocation, api, state);
             case ApiKind.ArenaRelease:
                 ReleaseArena(api.Allocator!, invocation.Syntax, state);
+                return default;
+            case ApiKind.Query when arguments.Length > 0 && invocation.TargetMethod.Name == "UsableSize":
+                // Its answer means nothing once the block may be reused (glibc says the same of
+                // malloc_usable_size); Owns is a question about the pointer, not the block.
+                CheckUse(arguments[0], invocation.Arguments[0].Value.Syntax, state);
                 return default;
             default:
                 return default;
@@ -63,8 +74,16 @@ internal sealed partial class HeapDataflow
 
     private ImmutableArray<PointerValue> EvalCall(IOperation call, IMethodSymbol? method, ImmutableArray<IArgumentOperation> arguments, IOperation? instance, FlowState state)
     {
-        Eval(instance, state);
+        var receiver = Eval(instance, state);
+        if (instance is not null && IsSpan(instance.Type))
+        {
+            // span.Clear(), span.CopyTo(…): the span is a view of the block it was made over.
+            CheckUse(receiver, instance.Syntax, state);
+        }
+
         var values = EvalArguments(arguments, state);
+        ReachCatches(state);
+        ForgetSharedFields(state);
 
         // A local function called, or a delegate that holds a known lambda invoked: its body runs here.
         var body = _bodies is null || method is null ? null
@@ -83,11 +102,16 @@ internal sealed partial class HeapDataflow
             var parameter = arguments[i].Parameter;
             if (parameter?.RefKind is RefKind.Ref or RefKind.Out)
             {
-                // The callee may replace or free what the variable holds: stop tracking it.
+                // The callee may replace or free what the variable holds: stop tracking it, unless
+                // the callee's summary says it writes a fresh block there (Make(out p)).
                 Escape(values[i], state);
                 if (KeyOfPlace(arguments[i].Value, state) is { } place)
                 {
-                    state.Write(place, default);
+                    var received = parameter.RefKind == RefKind.Out && method is not null && summary?.OutParameterOwned(parameter.Ordinal) == true
+                        ? PointerValues.Single(NewBlock(state, KnownSite(arguments[i]) ?? NewSite(arguments[i], new BlockOrigin(
+                            OriginKind.Returned, arguments[i].Syntax, method.Name, place.Describe())), BlockStates.Live))
+                        : default;
+                    state.Write(place, received);
                     if (place.Root is { } root && place.Member is null)
                     {
                         state.RemoveKnown(root);
@@ -178,8 +202,10 @@ internal sealed partial class HeapDataflow
 
     /// <summary>new Span&lt;T&gt;(p, n), new ReadOnlySpan&lt;T&gt;(p, n): the span is a view of p's block.</summary>
     private static bool IsSpanOverPointer(IOperation call, IParameterSymbol parameter) =>
-        call is IObjectCreationOperation { Type: INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
-        && parameter.Type.TypeKind == TypeKind.Pointer;
+        call is IObjectCreationOperation creation && IsSpan(creation.Type) && parameter.Type.TypeKind == TypeKind.Pointer;
+
+    private static bool IsSpan(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     /// <summary>Interlocked.Exchange/CompareExchange(ref location, value, …) stores value in location.</summary>
     private static bool IsInterlockedStore(IMethodSymbol? method, IParameterSymbol? parameter) =>

@@ -75,7 +75,8 @@ internal sealed partial class HeapDataflow
                 return EvalAddressOf(addressOf, state);
             case IFieldReferenceOperation field:
                 Eval(field.Instance, state);
-                return KeyOfField(field) is { } fieldKey ? ReadField(fieldKey, field, state) : default;
+                return KeyOfField(field) is { } fieldKey ? ReadField(fieldKey, field, state)
+                    : KeyOfSharedField(field) is { } sharedKey ? state.Read(sharedKey) : default;
             case IArrayElementReferenceOperation element:
                 Eval(element.ArrayReference, state);
                 foreach (var index in element.Indices)
@@ -95,6 +96,16 @@ internal sealed partial class HeapDataflow
                 return default;
             case IDefaultValueOperation:
                 return IsPointerLike(operation.Type) ? PointerValues.NullOnly : default;
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } spanInstance } indexer when IsSpan(spanInstance.Type):
+                // span[i] reads the block the span was made over.
+                var span = Eval(spanInstance, state);
+                foreach (var argument in indexer.Arguments)
+                {
+                    Eval(argument, state);
+                }
+
+                CheckUse(span, indexer.Syntax, state);
+                return default;
         }
 
         if (operation.Kind == OperationKind.None)
@@ -385,6 +396,11 @@ internal sealed partial class HeapDataflow
                 }
 
                 WriteVar(KeyOf(local.Local), values, at, state);
+                if (value is not null && local.Local.Type is { IsValueType: true } structType && !IsPointerLike(structType))
+                {
+                    CopyFields(KeyOf(local.Local).Root ?? local.Local, value, state);
+                }
+
                 if (IsConstTracked(local.Type))
                 {
                     SetKnown(local.Local, value, state);
@@ -416,6 +432,15 @@ internal sealed partial class HeapDataflow
                 return;
             case IFieldReferenceOperation field when KeyOfField(field) is { } fieldKey:
                 WriteVar(fieldKey, values, at, state);
+                return;
+            case IFieldReferenceOperation field when KeyOfSharedField(field) is { } sharedKey:
+                // A static, a field of this or of an object: the block is handed over (the field
+                // outlives the method) and reads of the field yield it until a call may change it.
+                Eval(field.Instance, state);
+                CheckUse(values, at, state);
+                Escape(values, state);
+                state.Write(sharedKey, values);
+                _sharedFields = true;
                 return;
             case IArrayElementReferenceOperation element:
                 Eval(element.ArrayReference, state);
@@ -461,6 +486,11 @@ internal sealed partial class HeapDataflow
         if (target.Kind == OperationKind.None)
         {
             EvalNone(target, state);
+        }
+        else if (target is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } span } && IsSpan(span.Type))
+        {
+            // span[i] = v writes the block the span was made over.
+            Eval(target, state);
         }
         else
         {
@@ -510,6 +540,93 @@ internal sealed partial class HeapDataflow
         }
     }
 
+    /// <summary>A field another method may write: a static, a field of this, of a reference-type
+    /// local or parameter (whose object others may share).</summary>
+    private static VarKey? KeyOfSharedField(IFieldReferenceOperation field)
+    {
+        if (!IsPointerLike(field.Type))
+        {
+            return null;
+        }
+
+        if (field.Field.IsStatic || field.Instance is IInstanceReferenceOperation)
+        {
+            return new VarKey(field.Field);
+        }
+
+        return field.Instance switch
+        {
+            ILocalReferenceOperation { Local: { IsRef: false, Type.IsReferenceType: true } local } => new VarKey(local, field.Field),
+            IParameterReferenceOperation { Parameter: { RefKind: RefKind.None, Type.IsReferenceType: true } parameter } => new VarKey(parameter, field.Field),
+            _ => null,
+        };
+    }
+
+    /// <summary>A call may write any field others can reach: what they held is no longer known.</summary>
+    private void ForgetSharedFields(FlowState state)
+    {
+        if (!_sharedFields)
+        {
+            return;
+        }
+
+        List<VarKey>? stale = null;
+        foreach (var entry in state.Vars)
+        {
+            var root = entry.Key.Root;
+            if ((root is IFieldSymbol || (entry.Key.Member is not null && root is ILocalSymbol { Type.IsReferenceType: true } or IParameterSymbol { Type.IsReferenceType: true }))
+                && !PointerValues.IsUnknown(entry.Value))
+            {
+                (stale ??= new List<VarKey>()).Add(entry.Key);
+            }
+        }
+
+        foreach (var key in stale ?? Enumerable.Empty<VarKey>())
+        {
+            state.Write(key, default);
+        }
+    }
+
+    /// <summary>copy = h for a struct: copy's fields hold what h's fields held (and nothing else).</summary>
+    private void CopyFields(ISymbol target, IOperation value, FlowState state)
+    {
+        var source = Unwrap(value) is ILocalReferenceOperation { Local: var local } ? KeyOf(local).Root ?? local : null;
+        List<KeyValuePair<VarKey, ImmutableArray<PointerValue>>>? changes = null;
+        foreach (var entry in state.Vars)
+        {
+            if (entry.Key.Member is null || entry.Key.Root is null)
+            {
+                continue;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(entry.Key.Root, target))
+            {
+                (changes ??= new()).Add(new(entry.Key, default));
+            }
+            else if (source is not null && SymbolEqualityComparer.Default.Equals(entry.Key.Root, source))
+            {
+                (changes ??= new()).Add(new(new VarKey(target, entry.Key.Member), entry.Value));
+            }
+        }
+
+        foreach (var change in changes ?? Enumerable.Empty<KeyValuePair<VarKey, ImmutableArray<PointerValue>>>())
+        {
+            if (change.Value.IsDefault)
+            {
+                // Not copied over below: the target's old field is gone (unless the source sets it).
+                state.RemoveVar(change.Key);
+            }
+        }
+
+        foreach (var change in changes ?? Enumerable.Empty<KeyValuePair<VarKey, ImmutableArray<PointerValue>>>())
+        {
+            if (!change.Value.IsDefault)
+            {
+                state.SetVar(change.Key, change.Value);
+            }
+        }
+    }
+
     /// <summary>A field of a struct local. Never written here, it is read from what the whole
     /// value holds when that is one block (a struct a wrapper returned with the block in it).</summary>
     private static ImmutableArray<PointerValue> ReadField(VarKey key, IFieldReferenceOperation field, FlowState state)
@@ -551,7 +668,8 @@ internal sealed partial class HeapDataflow
     {
         ILocalReferenceOperation local => KeyOf(local.Local),
         IParameterReferenceOperation parameter => new VarKey(parameter.Parameter),
-        IFieldReferenceOperation field => KeyOfField(field),
+        IFieldReferenceOperation field => KeyOfField(field) ?? KeyOfSharedField(field),
+        IDeclarationExpressionOperation declaration => KeyOfPlace(declaration.Expression, state),
         IArrayElementReferenceOperation element => KeyOfElement(element, state),
         _ => null,
     };

@@ -11,7 +11,8 @@
 // - Finally regions have no ordinary predecessors: each branch that leaves a try runs its
 //   finally regions on its own state (RunFinally), so `return` inside try/finally is exact.
 // - A catch handler starts from the state on entry to its try, joined with the states of the
-//   explicit throws inside it (an exception thrown by a call is not a leak path).
+//   explicit throws inside it (an exception thrown by a call is not a leak path) and, once
+//   something was freed, with the state before each call inside it (nothing live: frees only).
 // - Exceptions thrown by calls are not leak exits; explicit `throw` is (after finally runs).
 // - Work is bounded (VisitBudgetPerBlock); past it the method is given up without reports.
 using System;
@@ -50,6 +51,9 @@ internal sealed partial class HeapDataflow
     private readonly bool[] _noConditions;
     private readonly Dictionary<ISymbol, VarKey> _refAliases = new(SymbolEqualityComparer.Default);
 
+    /// <summary>Some static or object field holds a tracked value: calls must forget it.</summary>
+    private bool _sharedFields;
+
     /// <summary>Flow captures of a local or parameter: an assignment to one writes the variable.</summary>
     private Dictionary<CaptureId, IOperation>? _placeCaptures;
     private readonly HashSet<IFlowAnonymousFunctionOperation> _lambdas = new();
@@ -60,6 +64,10 @@ internal sealed partial class HeapDataflow
     private bool _symbolicOffsets;
 
     private readonly LocalBodies? _bodies;
+
+    /// <summary>While a block inside a try with catches is transferred: that region and where its states go.</summary>
+    private ControlFlowRegion? _catches;
+    private Action<int, FlowState>? _propagate;
 
     public HeapDataflow(ControlFlowGraph cfg, IMethodSymbol? method, DataflowContext context, DiagnosticSink? sink, LocalBodies? bodies = null)
     {
@@ -77,6 +85,7 @@ internal sealed partial class HeapDataflow
         _captured = cfg.LocalFunctions.Length > 0 ? CapturedVariables.Of(cfg.OriginalOperation, followDirectCalls: bodies is not null) : null;
         // A body (lambda, local function) also summarises itself for the caller that runs it.
         _summary = sink is null || IsBody ? new SummaryCollector() : null;
+        _summary?.NoteOutParameters(method?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty);
         _captures = IsBody ? new Dictionary<ISymbol, CaptureRecord>(SymbolEqualityComparer.Default) : null;
     }
 
@@ -340,9 +349,19 @@ internal sealed partial class HeapDataflow
             }
         }
 
-        foreach (var operation in block.Operations)
+        // A call inside a try with catches may throw: its handlers see what was freed before it.
+        var (outerCatches, outerPropagate) = (_catches, _propagate);
+        (_catches, _propagate) = (InnermostCatches(block), propagate);
+        try
         {
-            Eval(operation, state);
+            foreach (var operation in block.Operations)
+            {
+                Eval(operation, state);
+            }
+        }
+        finally
+        {
+            (_catches, _propagate) = (outerCatches, outerPropagate);
         }
 
         if (block.ConditionKind == ControlFlowConditionKind.None)
@@ -454,6 +473,7 @@ internal sealed partial class HeapDataflow
             // Naming the exit reads syntax: only worth it when reporting.
             var returnSyntax = _reporting && _sink is not null ? ReturnStatement(from, branch) : null;
             var exit = returnSyntax is null ? "the end of the method" : "the return at line " + DiagnosticSink.LineOf(returnSyntax);
+            _summary?.NoteNormalExit(current, _reporting);
             LeaveMethod(current, exit, returnSyntax);
             return;
         }
@@ -560,6 +580,56 @@ internal sealed partial class HeapDataflow
         }
 
         return result;
+    }
+
+    /// <summary>The try/catch region around this block when its innermost try has catches.</summary>
+    private static ControlFlowRegion? InnermostCatches(BasicBlock block)
+    {
+        for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Try)
+            {
+                return region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } parent ? parent : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A call that may throw, inside a try with catches: when something was freed before
+    /// it, the handlers also start from here, with nothing live (a throwing call is not a leak
+    /// path) but the frees kept, so a handler that frees again is a double free.</summary>
+    private void ReachCatches(FlowState state)
+    {
+        if (_catches is not { } tryAndCatch || _propagate is null)
+        {
+            return;
+        }
+
+        var freed = false;
+        foreach (var facts in state.Blocks.Values)
+        {
+            freed |= facts.FreeMayRepeat;
+        }
+
+        if (!freed)
+        {
+            return;
+        }
+
+        var thrown = state.Clone();
+        foreach (var entry in state.Blocks)
+        {
+            if ((entry.Value.States & BlockStates.Live) != 0)
+            {
+                thrown.SetBlock(entry.Key, entry.Value.With((entry.Value.States & ~BlockStates.Live) | BlockStates.Escaped, null));
+            }
+        }
+
+        for (var i = 1; i < tryAndCatch.NestedRegions.Length; i++)
+        {
+            _propagate(tryAndCatch.NestedRegions[i].FirstBlockOrdinal, i == tryAndCatch.NestedRegions.Length - 1 ? thrown : thrown.Clone());
+        }
     }
 
     /// <summary>The try/catch region whose try this block starts, if the innermost try around it has catches.</summary>

@@ -10,7 +10,7 @@ internal sealed class MethodSummary
 {
     public static readonly MethodSummary Borrowing = new(ImmutableArray<bool>.Empty, ImmutableArray<bool>.Empty, ImmutableArray<bool>.Empty, false, null);
 
-    public MethodSummary(ImmutableArray<bool> takes, ImmutableArray<bool> keeps, ImmutableArray<bool> mayFree, bool returnsOwned, Allocator? returnAllocator, ImmutableArray<bool> returns = default)
+    public MethodSummary(ImmutableArray<bool> takes, ImmutableArray<bool> keeps, ImmutableArray<bool> mayFree, bool returnsOwned, Allocator? returnAllocator, ImmutableArray<bool> returns = default, ImmutableArray<bool> outOwned = default)
     {
         Takes = takes;
         Keeps = keeps;
@@ -18,7 +18,12 @@ internal sealed class MethodSummary
         ReturnsOwned = returnsOwned;
         ReturnAllocator = returnAllocator;
         Returns = returns.IsDefault ? ImmutableArray<bool>.Empty : returns;
+        OutOwned = outOwned.IsDefault ? ImmutableArray<bool>.Empty : outOwned;
     }
+
+    /// <summary>Per parameter ordinal: an out pointer parameter that holds a fresh block on every
+    /// path that returns (Make(out p)): the caller owns what it receives.</summary>
+    public ImmutableArray<bool> OutOwned { get; }
 
     /// <summary>Per parameter ordinal: the result may be the pointer itself or a value holding it (a
     /// struct field, a tuple element, a span over it): the caller's result aliases the argument.</summary>
@@ -50,10 +55,12 @@ internal sealed class MethodSummary
         }
 
         return a.Takes.SequenceEqual(b.Takes) && a.Keeps.SequenceEqual(b.Keeps) && a.MayFree.SequenceEqual(b.MayFree)
-            && a.Returns.SequenceEqual(b.Returns) && a.ReturnsOwned == b.ReturnsOwned
+            && a.Returns.SequenceEqual(b.Returns) && a.OutOwned.SequenceEqual(b.OutOwned) && a.ReturnsOwned == b.ReturnsOwned
             && (a.ReturnAllocator is null ? b.ReturnAllocator is null
                 : b.ReturnAllocator is not null && a.ReturnAllocator.Matches(b.ReturnAllocator) && b.ReturnAllocator.Matches(a.ReturnAllocator));
     }
+
+    public bool OutParameterOwned(int ordinal) => ordinal >= 0 && ordinal < OutOwned.Length && OutOwned[ordinal];
 
     public bool ReturnsParameter(int ordinal) => ordinal >= 0 && ordinal < Returns.Length && Returns[ordinal];
 

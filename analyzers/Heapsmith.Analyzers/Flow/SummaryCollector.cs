@@ -19,7 +19,44 @@ internal sealed class SummaryCollector
     private Allocator? _returnAllocator;
     private bool _allocatorsAgree = true;
 
+    private readonly Dictionary<int, bool> _outOwned = new();
+
     public void NoteParameter(int ordinal, int block) => _parameterBlocks[ordinal] = block;
+
+    /// <summary>A path that returns normally: does each out pointer parameter hold a fresh block of this method?</summary>
+    public void NoteNormalExit(FlowState state, bool reporting)
+    {
+        if (!reporting || _outParameters is null)
+        {
+            return;
+        }
+
+        foreach (var parameter in _outParameters)
+        {
+            var values = state.Read(new VarKey(parameter));
+            var owned = !values.IsDefault && values.Length > 0;
+            foreach (var value in values.IsDefault ? ImmutableArray<PointerValue>.Empty : values)
+            {
+                owned &= value.Offset == 0 && state.Blocks.TryGetValue(value.Block, out var facts) && facts.Origin.IsOwned && !facts.FreeMayRepeat;
+            }
+
+            _outOwned[parameter.Ordinal] = (!_outOwned.TryGetValue(parameter.Ordinal, out var before) || before) && owned;
+        }
+    }
+
+    /// <summary>The method's out parameters of pointer type (set by the dataflow before it runs).</summary>
+    private List<IParameterSymbol>? _outParameters;
+
+    public void NoteOutParameters(IEnumerable<IParameterSymbol> parameters)
+    {
+        foreach (var parameter in parameters)
+        {
+            if (parameter.RefKind == RefKind.Out && parameter.Type.TypeKind == TypeKind.Pointer)
+            {
+                (_outParameters ??= new List<IParameterSymbol>()).Add(parameter);
+            }
+        }
+    }
 
     public void NoteExit(FlowState state)
     {
@@ -103,7 +140,8 @@ internal sealed class SummaryCollector
             .Select((p, i) => !takes[i] && (mayFree[i] || (outcomes[i] & BlockStates.Escaped) != 0))
             .ToImmutableArray();
         var returns = parameters.Select(p => _returnedParameters.Contains(p.Ordinal)).ToImmutableArray();
+        var outOwned = parameters.Select(p => _outOwned.TryGetValue(p.Ordinal, out var owned) && owned).ToImmutableArray();
         var returnsOwned = _sawReturn && _allReturnsOwned && _sawOwnedBlock;
-        return new MethodSummary(takes, keeps, mayFree, returnsOwned, returnsOwned && _allocatorsAgree ? _returnAllocator : null, returns);
+        return new MethodSummary(takes, keeps, mayFree, returnsOwned, returnsOwned && _allocatorsAgree ? _returnAllocator : null, returns, outOwned);
     }
 }

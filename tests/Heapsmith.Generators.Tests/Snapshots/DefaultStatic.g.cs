@@ -150,6 +150,24 @@ namespace Game
         [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static void Trim() => global::Heapsmith.StaticHeap<Spec>.Trim();
 
+        /// <summary>Checks every invariant of this heap's segments, pages and free lists; call it while no other thread uses the heap.</summary>
+        /// <exception cref="global::Heapsmith.HeapCorruptionException">An invariant is broken: the message names it and where.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static void Validate() => global::Heapsmith.StaticHeap<Spec>.Validate();
+
+        /// <summary>Calls <paramref name="visitor"/> for every live block of this heap, without allocating, until it returns false; call it while no other thread uses the heap.</summary>
+        /// <typeparam name="TVisitor">The visitor; a struct is called without boxing and its state comes back through <c>ref</c>.</typeparam>
+        /// <param name="visitor">Sees each block's address, block size and usable size.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static void VisitBlocks<TVisitor>(ref TVisitor visitor)
+            where TVisitor : global::Heapsmith.IHeapBlockVisitor => global::Heapsmith.StaticHeap<Spec>.VisitBlocks(ref visitor);
+
+        /// <summary>Lists this heap's live blocks grouped by allocation site, with counts and bytes (sites with <c>HeapChecks.Leaks</c>; without it, only the totals).</summary>
+        /// <param name="writer">Where the report goes.</param>
+        /// <returns>The live blocks listed.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static int ReportLeaks(global::System.IO.TextWriter writer) => global::Heapsmith.StaticHeap<Spec>.ReportLeaks(writer);
+
         /// <summary>The compile-time description of this heap that the engine is specialised on: constants and constant tables only.</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]

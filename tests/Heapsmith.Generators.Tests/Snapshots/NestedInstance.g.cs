@@ -156,6 +156,24 @@ namespace Game.Frames
             [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public void Trim() => _heapsmithArena.Trim();
 
+            /// <summary>Checks every invariant of this heap's segments, pages and free lists; call it while no other thread uses the heap.</summary>
+            /// <exception cref="global::Heapsmith.HeapCorruptionException">An invariant is broken: the message names it and where.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+            public void Validate() => _heapsmithArena.Validate();
+
+            /// <summary>Calls <paramref name="visitor"/> for every live block of this heap, without allocating, until it returns false; call it while no other thread uses the heap.</summary>
+            /// <typeparam name="TVisitor">The visitor; a struct is called without boxing and its state comes back through <c>ref</c>.</typeparam>
+            /// <param name="visitor">Sees each block's address, block size and usable size.</param>
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+            public void VisitBlocks<TVisitor>(ref TVisitor visitor)
+                where TVisitor : global::Heapsmith.IHeapBlockVisitor => _heapsmithArena.VisitBlocks(ref visitor);
+
+            /// <summary>Lists this heap's live blocks grouped by allocation site, with counts and bytes (sites with <c>HeapChecks.Leaks</c>; without it, only the totals).</summary>
+            /// <param name="writer">Where the report goes.</param>
+            /// <returns>The live blocks listed.</returns>
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+            public int ReportLeaks(global::System.IO.TextWriter writer) => _heapsmithArena.ReportLeaks(writer);
+
             /// <summary>Returns all of this heap's memory to the OS at once; no block of it may be used afterwards.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public void Dispose() => _heapsmithArena.Dispose();
