@@ -334,3 +334,9 @@ public sealed class LeakDisposeSpecParameters : MmapParameters, ISpecParameters
 {
     public static HeapChecks Checks => HeapChecks.Leaks | HeapChecks.Canary;
 }
+
+/// <summary>Allocation sites of sampled blocks (HeapChecks.LeakSamples), on mmap.</summary>
+public sealed class LeakSampleSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.LeakSamples;
+}
