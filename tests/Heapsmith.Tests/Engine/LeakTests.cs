@@ -1,8 +1,8 @@
 using System.IO;
 using System.Runtime.CompilerServices;
 using Heapsmith.Engine;
-using LeakSampleSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.LeakSampleSpecParameters>;
 using LeakDisposeSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.LeakDisposeSpecParameters>;
+using LeakSampleSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.LeakSampleSpecParameters>;
 using LeakSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.LeakSpecParameters>;
 using ValidateSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.ValidateSpecParameters>;
 
