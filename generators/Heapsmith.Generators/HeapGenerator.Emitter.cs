@@ -29,7 +29,7 @@ public sealed partial class HeapGenerator
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Heapsmith.Generators\", \"{typeof(HeapGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0"}\")]";
 
         private static readonly string[] BackendNames = { "Mmap", "Brk", "NativeMemory" };
-        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast", "Hardened", "Leaks" };
+        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast", "Hardened", "Leaks", "LeakSamples" };
 
         public static string HintName(HeapSpec heap)
         {

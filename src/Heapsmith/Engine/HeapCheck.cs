@@ -69,7 +69,7 @@ internal static unsafe class HeapCheck<TSpec>
     public static bool Enabled
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (TSpec.Checks & ((HeapChecks.All & ~HeapChecks.Hardened) | HeapChecks.Leaks)) != HeapChecks.None;
+        get => (TSpec.Checks & ((HeapChecks.All & ~HeapChecks.Hardened) | HeapChecks.Leaks | HeapChecks.LeakSamples)) != HeapChecks.None;
     }
 
     /// <summary>Whether canaries are on (a JIT-time constant).</summary>

@@ -30,12 +30,21 @@ internal static unsafe class LeakTable<TSpec>
     /// <summary>Where the static heap's report at process exit and an arena's at Dispose go (tests redirect it).</summary>
     internal static TextWriter? ReportTo;
 
-    /// <summary>Whether sites are tracked (a JIT-time constant).</summary>
+    /// <summary>Allocations per thread between two recorded ones with LeakSamples.</summary>
+    public const int SampleInterval = 64;
+
+    [ThreadStatic]
+    private static int t_untilSample;
+
+    /// <summary>Whether sites are tracked, of every block or of samples (a JIT-time constant).</summary>
     public static bool Enabled
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (TSpec.Checks & HeapChecks.Leaks) != 0;
+        get => (TSpec.Checks & (HeapChecks.Leaks | HeapChecks.LeakSamples)) != 0;
     }
+
+    /// <summary>Whether only samples are recorded (LeakSamples without Leaks).</summary>
+    private static bool Sampled => (TSpec.Checks & (HeapChecks.Leaks | HeapChecks.LeakSamples)) == HeapChecks.LeakSamples;
 
     /// <summary>Records a block just handed out for <paramref name="size"/> bytes.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -46,6 +55,12 @@ internal static unsafe class LeakTable<TSpec>
             return;
         }
 
+        if (Sampled && t_untilSample-- > 0)
+        {
+            return;
+        }
+
+        t_untilSample = SampleInterval - 1;
         var trace = new StackTrace(1, false);
         lock (s_lock)
         {
@@ -99,7 +114,8 @@ internal static unsafe class LeakTable<TSpec>
             .OrderByDescending(s => s.Bytes)
             .ToList();
         var text = new StringBuilder();
-        text.Append($"Heap '{TSpec.Name}': {blocks.Count} live blocks ({blocks.Aggregate(0UL, (sum, b) => sum + b.Size)} bytes) at {sites.Count} allocation sites\n");
+        var what = Sampled ? $"sampled live blocks (about 1 allocation in {SampleInterval} is recorded)" : "live blocks";
+        text.Append($"Heap '{TSpec.Name}': {blocks.Count} {what} ({blocks.Aggregate(0UL, (sum, b) => sum + b.Size)} bytes) at {sites.Count} allocation sites\n");
         foreach (var (site, count, bytes, trace) in sites)
         {
             text.Append($"  {count} blocks, {bytes} bytes, allocated at {site}\n");

@@ -2,6 +2,7 @@ using System.IO;
 using System.Runtime.CompilerServices;
 using Heapsmith.Engine;
 using LeakDisposeSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.LeakDisposeSpecParameters>;
+using LeakSampleSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.LeakSampleSpecParameters>;
 using LeakSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.LeakSpecParameters>;
 using ValidateSpec = Heapsmith.Tests.Engine.TestSpec<Heapsmith.Tests.Engine.ValidateSpecParameters>;
 
@@ -81,6 +82,29 @@ public unsafe class LeakTests
     }
 
     [Fact]
+    public void With_samples_a_site_that_leaks_many_blocks_is_reported()
+    {
+        using var arena = new ArenaHeap<LeakSampleSpec>();
+        var blocks = new nint[200];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            blocks[i] = (nint)AllocateSampled(arena);
+        }
+
+        var report = new StringWriter();
+        var listed = arena.ReportLeaks(report);
+        Assert.InRange(listed, 3, 4); // one allocation in 64, counted per thread
+        Assert.Contains($"{listed} blocks, {listed * 48} bytes, allocated at Heapsmith.Tests.Engine.LeakTests.AllocateSampled", report.ToString());
+        Assert.Contains("sampled", report.ToString());
+        foreach (var block in blocks)
+        {
+            arena.Free((void*)block);
+        }
+
+        Assert.Equal(0, arena.ReportLeaks(new StringWriter()));
+    }
+
+    [Fact]
     public void Without_the_flag_the_report_gives_the_live_blocks_count_and_bytes()
     {
         using var arena = new ArenaHeap<ValidateSpec>();
@@ -100,6 +124,9 @@ public unsafe class LeakTests
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void* AllocateLarge() => StaticHeap<LeakSpec>.Alloc(50_000);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void* AllocateSampled(ArenaHeap<LeakSampleSpec> arena) => arena.Alloc(48);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void* AllocateForDispose(ArenaHeap<LeakDisposeSpec> arena) => arena.Alloc(777);

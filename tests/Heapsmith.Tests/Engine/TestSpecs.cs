@@ -357,3 +357,9 @@ public sealed class LeakDisposeSpecParameters : MmapParameters, ISpecParameters
 }
 
 public sealed class MemorySpecParameters : DefaultParameters;
+
+/// <summary>Allocation sites of sampled blocks (HeapChecks.LeakSamples), on mmap.</summary>
+public sealed class LeakSampleSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.LeakSamples;
+}
