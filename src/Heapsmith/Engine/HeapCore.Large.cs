@@ -26,7 +26,6 @@ internal sealed unsafe partial class HeapCore<TSpec>
         var good = GoodSize(size);
         var units = (int)((good + SegmentLayout<TSpec>.UnitSize - 1) >> TSpec.PageShift);
         using var scope = Lock();
-        PurgeIfDueLocked(Environment.TickCount64);
         var span = AllocSpanGrowingLocked(units);
         if (span == null)
         {

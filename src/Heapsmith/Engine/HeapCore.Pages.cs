@@ -30,8 +30,6 @@ internal sealed unsafe partial class HeapCore<TSpec>
     public Page* AcquireSmallPage(ThreadHeap* heap, int sizeClass)
     {
         using var scope = Lock();
-        var now = Environment.TickCount64;
-        PurgeIfDueLocked(now);
         if (Volatile.Read(ref _abandonedCount) > 0)
         {
             var adopted = AdoptLocked(heap, sizeClass);
@@ -73,7 +71,6 @@ internal sealed unsafe partial class HeapCore<TSpec>
         page->PurgedMask = 0;
         using var scope = Lock();
         FreeSpanLocked(page);
-        PurgeIfDueLocked(Environment.TickCount64);
     }
 
     /// <summary>A span of <paramref name="units"/> units, growing the heap by a segment if needed.</summary>
@@ -100,6 +97,8 @@ internal sealed unsafe partial class HeapCore<TSpec>
             }
         }
 
+        // Growing: the due purges run now (the allocation side runs them only here; see HeapCore.Purge).
+        PurgeIfDueLocked(Environment.TickCount64);
         return AllocSegmentLocked() == null ? null : AllocSpanLocked(units);
     }
 

@@ -70,14 +70,19 @@ public unsafe class PurgeTests
         using var arena = new ArenaHeap<TrimSpec>();
         var keep = arena.Alloc(100);
         var large = (byte*)arena.Alloc(1 << 20);
+        var separator = arena.Alloc(100_000); // keeps the next free from coalescing with the stale run
+        var trigger = (byte*)arena.Alloc(100_000);
         large[0] = 1;
+        trigger[0] = 1;
         arena.Free(large);
         var justFreed = arena.GetStats();
         Thread.Sleep(3 * TrimSpec.PurgeDelayMs + 20);
 
-        // Any slow path past the deadline purges: here a large allocation.
-        arena.Free(arena.Alloc(100_000));
+        // Any free of a span past the deadline purges: here a large block's. (Taking a span does not:
+        // the run would be purged just before it is reused.)
+        arena.Free(trigger);
         var later = arena.GetStats();
+        arena.Free(separator);
         Assert.True(later.BytesPurged >= justFreed.BytesPurged + (1 << 20), $"purged {later.BytesPurged - justFreed.BytesPurged}");
         arena.Free(keep);
     }
