@@ -13,6 +13,19 @@ internal static unsafe partial class GlibcMalloc
     [LibraryImport("libc", EntryPoint = "malloc_usable_size")]
     public static partial nuint UsableSize(void* block);
 
+    /// <summary>Free bytes glibc holds in its arenas (mallinfo2's fordblks: bins and tops, every arena).</summary>
+    public static nuint FreeBytes() => MallInfo2().FreeBytes;
+
+    [LibraryImport("libc", EntryPoint = "mallinfo2")]
+    private static partial MallocInfo MallInfo2();
+
+    /// <summary>glibc's struct mallinfo2: ten size_t fields.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallocInfo
+    {
+        public nuint Arena, OrdBlks, SmBlks, HBlks, HBlkHd, UsmBlks, FsmBlks, UordBlks, FreeBytes, KeepCost;
+    }
+
     /// <summary>The current break, read through glibc's own sbrk(0).</summary>
     public static nuint Break => (nuint)Heapsmith.Os.Libc.Sbrk(0);
 }
