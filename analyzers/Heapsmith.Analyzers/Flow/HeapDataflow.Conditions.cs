@@ -131,6 +131,7 @@ internal sealed partial class HeapDataflow
                 IDeconstructionAssignmentOperation deconstruction => deconstruction.Target,
                 IAnonymousFunctionOperation or ILocalFunctionOperation => operation,
                 ISimpleAssignmentOperation { IsRef: true } refAssignment => refAssignment.Value,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref } byRef => byRef.Value,
                 _ => null,
             };
             if (scope is null)
