@@ -4,6 +4,7 @@
 // of heap types is safe for concurrent use.
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Heapsmith.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -46,7 +47,7 @@ internal sealed class AllocatorApis
     /// <summary>The allocating and freeing member names of heaps, NativeMemory and Marshal.</summary>
     public static readonly HashSet<string> InterestingNames = new()
     {
-        "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "AlignedRealloc", "AlignedFree", "Free",
+        "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "AlignedRealloc", "AlignedFree", "Free", "AllocSpan",
         "AllocHGlobal", "ReAllocHGlobal", "FreeHGlobal", "AllocCoTaskMem", "ReAllocCoTaskMem", "FreeCoTaskMem",
     };
 
@@ -59,6 +60,8 @@ internal sealed class AllocatorApis
     private readonly INamedTypeSymbol? _nativeMemory;
     private readonly INamedTypeSymbol? _marshal;
     private readonly INamedTypeSymbol? _safeHandle;
+    private readonly INamedTypeSymbol? _unsafe;
+    private readonly INamedTypeSymbol? _memoryMarshal;
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _heapTypes = new(SymbolEqualityComparer.Default);
 
     public AllocatorApis(Compilation compilation)
@@ -69,6 +72,8 @@ internal sealed class AllocatorApis
         _nativeMemory = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.NativeMemory");
         _marshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.Marshal");
         _safeHandle = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.SafeHandle");
+        _unsafe = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.Unsafe");
+        _memoryMarshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.MemoryMarshal");
     }
 
     public bool IsHeapType(ITypeSymbol? type)
@@ -109,6 +114,17 @@ internal sealed class AllocatorApis
     public bool KeepsArguments(IMethodSymbol? method) =>
         method is { Name: "SetHandle", IsStatic: false } && _safeHandle is not null
         && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, _safeHandle);
+
+    /// <summary>Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)): the address of a span's first
+    /// element, so a pointer to the block the span views. Returns the span operand.</summary>
+    public IOperation? SpanOfFirstElementAddress(IMethodSymbol? method, ImmutableArray<IArgumentOperation> arguments) =>
+        method is { Name: "AsPointer", IsStatic: true } && arguments.Length == 1
+        && SymbolEqualityComparer.Default.Equals(method.ContainingType, _unsafe)
+        && Unwrap(arguments[0].Value) is IInvocationOperation { TargetMethod: { Name: "GetReference" } reference } getReference
+        && getReference.Arguments.Length == 1
+        && SymbolEqualityComparer.Default.Equals(reference.ContainingType, _memoryMarshal)
+            ? getReference.Arguments[0].Value
+            : null;
 
     public bool TakesOwnership(IParameterSymbol parameter) => _takes is not null && HasAttribute(parameter.GetAttributes(), _takes);
 
@@ -190,6 +206,19 @@ internal sealed class AllocatorApis
         var name = (method.IsStatic ? type.Name : ReceiverSymbol(invocation.Instance)?.Name ?? type.Name) + "." + method.Name;
         var returnsPointer = method.ReturnType.TypeKind == TypeKind.Pointer;
         var firstIsPointer = method.Parameters.Length > 0 && method.Parameters[0].Type.TypeKind == TypeKind.Pointer;
+
+        // Span<T> AllocSpan<T>(int) and Free<T>(Span<T>): a block seen through a span. (AllocMemory's
+        // owner is an IDisposable whose Dispose frees: .NET's dispose analysis, CA2000, covers it.)
+        if (method.Name == "AllocSpan" && IsSpan(method.ReturnType))
+        {
+            return new ApiCall(ApiKind.Alloc, allocator, name);
+        }
+
+        if (method.Name == "Free" && method.Parameters.Length == 1 && IsSpan(method.Parameters[0].Type))
+        {
+            return new ApiCall(ApiKind.Free, allocator, name);
+        }
+
         switch (method.Name)
         {
             case "Alloc" or "TryAlloc" or "AllocZeroed" or "AlignedAlloc" when returnsPointer:
@@ -206,6 +235,9 @@ internal sealed class AllocatorApis
                 return default;
         }
     }
+
+    private static bool IsSpan(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "Span", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static ApiCall ClassifyNativeMemory(IMethodSymbol method)
     {

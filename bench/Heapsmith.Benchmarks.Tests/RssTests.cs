@@ -8,6 +8,14 @@ using Heapsmith.Benchmarks.Rss;
 
 namespace Heapsmith.Benchmarks.Tests;
 
+// Runs alone (DisableParallelization): the process's RSS moves with whatever other tests allocate
+// at the same time (the compare and workload tests map tens of MiB), which made the 64 MiB test flaky.
+[CollectionDefinition(nameof(RssTests), DisableParallelization = true)]
+public class RssTestsCollection
+{
+}
+
+[Collection(nameof(RssTests))]
 public class RssTests
 {
     [Fact]

@@ -43,6 +43,6 @@ internal static class HeapDefaults
     /// <summary>HeapChecks.All: the four debugging checks and Hardened (32).</summary>
     public const int AllChecks = 15 | 32;
 
-    /// <summary>Every HeapChecks flag: the checks and FailFast.</summary>
-    public const int ValidChecks = AllChecks | 16;
+    /// <summary>Every HeapChecks flag: the checks, FailFast, Leaks and LeakSamples.</summary>
+    public const int ValidChecks = AllChecks | 16 | 64 | 128;
 }

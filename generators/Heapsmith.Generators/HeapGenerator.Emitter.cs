@@ -29,7 +29,7 @@ public sealed partial class HeapGenerator
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Heapsmith.Generators\", \"{typeof(HeapGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0"}\")]";
 
         private static readonly string[] BackendNames = { "Mmap", "Brk", "NativeMemory" };
-        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast", "Hardened" };
+        private static readonly string[] CheckNames = { "DoubleFree", "Ownership", "Junk", "Canary", "FailFast", "Hardened", "Leaks", "LeakSamples" };
 
         public static string HintName(HeapSpec heap)
         {
@@ -225,6 +225,7 @@ public sealed partial class HeapGenerator
                 $"{modifier}bool Owns(void* ptr) => {engine}.Owns(ptr);");
 
             WriteTypedAlloc(writer, modifier);
+            WriteSpanMembers(writer, modifier, engine);
 
             Member(writer, inline: false,
                 new[] { "<summary>A snapshot of this heap's counters.</summary>" },
@@ -251,12 +252,44 @@ public sealed partial class HeapGenerator
                 new[] { "<summary>Returns every free page of this heap to the OS now, without waiting for the purge delay.</summary>" },
                 $"{modifier}void Trim() => {engine}.Trim();");
 
+            Member(writer, inline: false,
+                new[]
+                {
+                    "<summary>Checks every invariant of this heap's segments, pages and free lists; call it while no other thread uses the heap.</summary>",
+                    "<exception cref=\"global::Heapsmith.HeapCorruptionException\">An invariant is broken: the message names it and where.</exception>",
+                },
+                $"{modifier}void Validate() => {engine}.Validate();");
+
+            WriteVisitBlocks(writer, modifier, engine);
+
+            Member(writer, inline: false,
+                new[]
+                {
+                    "<summary>Lists this heap's live blocks grouped by allocation site, with counts and bytes (sites with <c>HeapChecks.Leaks</c>; without it, only the totals).</summary>",
+                    "<param name=\"writer\">Where the report goes.</param>",
+                    "<returns>The live blocks listed.</returns>",
+                },
+                $"{modifier}int ReportLeaks(global::System.IO.TextWriter writer) => {engine}.ReportLeaks(writer);");
+
             if (!isStatic)
             {
                 Member(writer, inline: false,
                     new[] { "<summary>Returns all of this heap's memory to the OS at once; no block of it may be used afterwards.</summary>" },
                     $"public void Dispose() => {engine}.Dispose();");
             }
+        }
+
+        private static void WriteVisitBlocks(IndentedTextWriter writer, string modifier, string engine)
+        {
+            writer.WriteLine("/// <summary>Calls <paramref name=\"visitor\"/> for every live block of this heap, without allocating, until it returns false; call it while no other thread uses the heap.</summary>");
+            writer.WriteLine("/// <typeparam name=\"TVisitor\">The visitor; a struct is called without boxing and its state comes back through <c>ref</c>.</typeparam>");
+            writer.WriteLine("/// <param name=\"visitor\">Sees each block's address, block size and usable size.</param>");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine($"{modifier}void VisitBlocks<TVisitor>(ref TVisitor visitor)");
+            writer.Indent++;
+            writer.WriteLine("where TVisitor : global::Heapsmith.IHeapBlockVisitor => " + engine + ".VisitBlocks(ref visitor);");
+            writer.Indent--;
+            writer.WriteLine();
         }
 
         private static void WriteTypedAlloc(IndentedTextWriter writer, string modifier)
@@ -279,6 +312,65 @@ public sealed partial class HeapGenerator
             writer.WriteLine();
             writer.WriteLine("return (T*)Alloc(count * (nuint)sizeof(T));");
             Close(writer);
+            writer.WriteLine();
+        }
+
+        /// <summary>The Span and Memory siblings of <c>Alloc&lt;T&gt;</c>: a span over a new block, its free, and a block owned as <c>IMemoryOwner&lt;T&gt;</c>.</summary>
+        private static void WriteSpanMembers(IndentedTextWriter writer, string modifier, string engine)
+        {
+            GenericMember(writer, inline: false,
+                new[]
+                {
+                    "<summary>Allocates uninitialised room for <paramref name=\"length\"/> values of <typeparamref name=\"T\"/>, as a span over the new block.</summary>",
+                    "<typeparam name=\"T\">An unmanaged type.</typeparam>",
+                    "<param name=\"length\">Number of values; not negative.</param>",
+                    "<returns>The span; free its block with <c>Free(span)</c>.</returns>",
+                    "<exception cref=\"global::System.OutOfMemoryException\">The memory cannot be had.</exception>",
+                },
+                $"{modifier}global::System.Span<T> AllocSpan<T>(int length)",
+                $"=> {engine}.AllocSpan<T>(length);");
+
+            GenericMember(writer, inline: true,
+                new[]
+                {
+                    "<summary>Frees the block of a span from <c>AllocSpan</c>; the span must not be used afterwards.</summary>",
+                    "<typeparam name=\"T\">An unmanaged type.</typeparam>",
+                    "<param name=\"span\">A span returned by <c>AllocSpan</c>, whole.</param>",
+                },
+                $"{modifier}void Free<T>(global::System.Span<T> span)",
+                $"=> {engine}.Free(span);");
+
+            GenericMember(writer, inline: false,
+                new[]
+                {
+                    "<summary>Allocates room for <paramref name=\"length\"/> values of <typeparamref name=\"T\"/> owned as <see cref=\"global::System.Memory{T}\"/>, for <c>Stream.ReadAsync</c>, pipelines and any Memory API: disposing the owner frees the block.</summary>",
+                    "<typeparam name=\"T\">An unmanaged type.</typeparam>",
+                    "<param name=\"length\">Number of values; not negative.</param>",
+                    "<returns>The owner; dispose it (once) to free the block. An owner never disposed keeps its block (CA2000 reports it).</returns>",
+                    "<exception cref=\"global::System.OutOfMemoryException\">The memory cannot be had.</exception>",
+                },
+                $"{modifier}global::System.Buffers.IMemoryOwner<T> AllocMemory<T>(int length)",
+                $"=> {engine}.AllocMemory<T>(length);");
+        }
+
+        private static void GenericMember(IndentedTextWriter writer, bool inline, string[] docs, string signature, string body)
+        {
+            foreach (var doc in docs)
+            {
+                writer.WriteLine("/// " + doc);
+            }
+
+            writer.WriteLine(GeneratedCode);
+            if (inline)
+            {
+                writer.WriteLine(Inline);
+            }
+
+            writer.WriteLine(signature);
+            writer.Indent++;
+            writer.WriteLine("where T : unmanaged");
+            writer.WriteLine(body);
+            writer.Indent--;
             writer.WriteLine();
         }
 

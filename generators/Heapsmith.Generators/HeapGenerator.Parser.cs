@@ -21,7 +21,7 @@ public sealed partial class HeapGenerator
         /// <summary>Members the generator emits on every heap class.</summary>
         public static readonly ImmutableArray<string> GeneratedMembers = ImmutableArray.Create(
             "SizeClassCount", "MaxSmallSize", "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc",
-            "Free", "UsableSize", "GoodSize", "Owns", "GetStats", "WriteStats", "SetMemoryLimit", "Trim", Emitter.SpecName);
+            "Free", "UsableSize", "GoodSize", "Owns", "AllocSpan", "AllocMemory", "GetStats", "WriteStats", "SetMemoryLimit", "Trim", Emitter.SpecName);
 
         /// <summary>Members the generator emits on instance heaps only.</summary>
         public static readonly ImmutableArray<string> GeneratedInstanceMembers = ImmutableArray.Create("Dispose", Emitter.ArenaFieldName);

@@ -47,7 +47,9 @@ internal static unsafe class Program
         WholeApi();
         WorkingSet(heap);
         StatsTable();
+        SpanAndMemory.ReadFile(typeof(Program).Assembly.Location).GetAwaiter().GetResult();
         Arena();
+        Limit();
         QuickTiming();
         return 0;
     }
@@ -186,6 +188,40 @@ internal static unsafe class Program
         {
             Console.WriteLine("  Alloc after Dispose() -> ObjectDisposedException");
         }
+    }
+
+    private static void Limit()
+    {
+        Console.WriteLine("== A memory limit: FrameArena.SetMemoryLimit(8 MiB), then 1 MiB blocks until it refuses");
+        using var arena = new FrameArena();
+        arena.SetMemoryLimit(8 << 20);
+        var blocks = new System.Collections.Generic.List<nint>();
+        void* block;
+        while ((block = arena.TryAlloc(1 << 20)) != null)
+        {
+            blocks.Add((nint)block);
+        }
+
+        var stats = arena.GetStats();
+        Console.WriteLine($"  TryAlloc(1 MiB) gave {blocks.Count} blocks, then null; committed {Kib(stats.BytesCommitted)} KiB of the {Kib(stats.MemoryLimit)} KiB limit");
+        try
+        {
+            arena.Alloc(3 << 20);
+        }
+        catch (OutOfMemoryException e)
+        {
+            Console.WriteLine($"  Alloc(3 MiB) -> OutOfMemoryException: {e.Message}");
+        }
+
+        foreach (var b in blocks)
+        {
+            arena.Free((void*)b);
+        }
+
+        arena.Trim();
+        var trimmed = arena.GetStats().BytesCommitted;
+        var again = arena.TryAlloc(3 << 20);
+        Console.WriteLine($"  after freeing them and Trim(): committed {Kib(trimmed)} KiB; TryAlloc(3 MiB) {(again != null ? "succeeds" : "fails")}");
     }
 
     private static void QuickTiming()

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Heapsmith.Engine;
 
@@ -171,6 +172,26 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         HeapApi<TSpec>.Free(_core, heap, ptr, page);
     }
 
+    /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/> as a span over a new block.</summary>
+    public Span<T> AllocSpan<T>(int length)
+        where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return new Span<T>(Alloc((nuint)length * (nuint)sizeof(T)), length);
+    }
+
+    /// <summary>Frees the block a span from <see cref="AllocSpan{T}"/> covers.</summary>
+    public void Free<T>(Span<T> span)
+        where T : unmanaged => Free(Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)));
+
+    /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/>, owned as Memory: disposing the owner frees it (nothing once the arena is disposed).</summary>
+    public HeapMemory<T> AllocMemory<T>(int length)
+        where T : unmanaged
+    {
+        var span = AllocSpan<T>(length);
+        return new ArenaHeapMemory<TSpec, T>(this, Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)), length);
+    }
+
     /// <summary>The usable size of a live block.</summary>
     public nuint UsableSize(void* ptr)
     {
@@ -213,6 +234,28 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         _core.MemoryLimit = HeapApi<TSpec>.CheckMemoryLimit(bytes);
     }
 
+    /// <summary>Lists the live blocks by allocation site (with HeapChecks.Leaks; without it, their count and bytes); returns the blocks listed.</summary>
+    public int ReportLeaks(System.IO.TextWriter writer)
+    {
+        ThrowIfDisposed();
+        return _core.ReportLeaks(writer);
+    }
+
+    /// <summary>Checks every invariant of the arena's segments, pages and lists; throws <see cref="HeapCorruptionException"/> naming the first one broken.</summary>
+    public void Validate()
+    {
+        ThrowIfDisposed();
+        _core.Validate();
+    }
+
+    /// <summary>Calls <paramref name="visitor"/> for every live block until it returns false.</summary>
+    public void VisitBlocks<TVisitor>(ref TVisitor visitor)
+        where TVisitor : IHeapBlockVisitor
+    {
+        ThrowIfDisposed();
+        _core.VisitBlocks(ref visitor);
+    }
+
     /// <summary>Returns free memory to the OS: every thread's empty pages of this arena, then every free span.</summary>
     public void Trim()
     {
@@ -236,6 +279,11 @@ public sealed unsafe class ArenaHeap<TSpec> : IDisposable
         }
 
         var overrun = HeapCheck<TSpec>.HasCanary ? _core.FindOverrun() : null;
+        if (LeakTable<TSpec>.Enabled)
+        {
+            LeakTable<TSpec>.ReportAtDispose(_core.Id);
+        }
+
         _single = null;
         _core.Release();
         if (TSpec.ThreadSafe)

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Heapsmith.Engine;
 
 namespace Heapsmith;
@@ -181,6 +182,26 @@ public static unsafe class StaticHeap<TSpec>
         HeapApi<TSpec>.Free(s_core, heap, ptr, page);
     }
 
+    /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/> as a span over a new block.</summary>
+    public static Span<T> AllocSpan<T>(int length)
+        where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return new Span<T>(Alloc((nuint)length * (nuint)sizeof(T)), length);
+    }
+
+    /// <summary>Frees the block a span from <see cref="AllocSpan{T}"/> covers.</summary>
+    public static void Free<T>(Span<T> span)
+        where T : unmanaged => Free(Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)));
+
+    /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/>, owned as Memory: disposing the owner frees it.</summary>
+    public static HeapMemory<T> AllocMemory<T>(int length)
+        where T : unmanaged
+    {
+        var span = AllocSpan<T>(length);
+        return new StaticHeapMemory<TSpec, T>(Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)), length);
+    }
+
     /// <summary>The usable size of a live block.</summary>
     public static nuint UsableSize(void* ptr) => HeapApi<TSpec>.UsableSize(s_core, ptr);
 
@@ -199,6 +220,16 @@ public static unsafe class StaticHeap<TSpec>
 
     /// <summary>Caps the heap's committed memory at <paramref name="bytes"/>; 0 removes the cap.</summary>
     public static void SetMemoryLimit(long bytes) => s_core.MemoryLimit = HeapApi<TSpec>.CheckMemoryLimit(bytes);
+
+    /// <summary>Lists the live blocks by allocation site (with HeapChecks.Leaks; without it, their count and bytes); returns the blocks listed.</summary>
+    public static int ReportLeaks(System.IO.TextWriter writer) => s_core.ReportLeaks(writer);
+
+    /// <summary>Checks every invariant of the heap's segments, pages and lists; throws <see cref="HeapCorruptionException"/> naming the first one broken.</summary>
+    public static void Validate() => s_core.Validate();
+
+    /// <summary>Calls <paramref name="visitor"/> for every live block until it returns false.</summary>
+    public static void VisitBlocks<TVisitor>(ref TVisitor visitor)
+        where TVisitor : IHeapBlockVisitor => s_core.VisitBlocks(ref visitor);
 
     /// <summary>
     /// Returns free memory to the OS: the empty pages of the calling thread's heap and of every other

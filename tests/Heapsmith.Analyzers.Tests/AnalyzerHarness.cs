@@ -34,6 +34,9 @@ internal static class AnalyzerHarness
             public static nuint GoodSize(nuint size) => size;
             public static bool Owns(void* ptr) => false;
             public static void Trim() { }
+            public static Span<T> AllocSpan<T>(int length) where T : unmanaged => default;
+            public static void Free<T>(Span<T> span) where T : unmanaged { }
+            public static System.Buffers.IMemoryOwner<T> AllocMemory<T>(int length) where T : unmanaged => null!;
         }
 
         [HeapConfig]

@@ -138,4 +138,49 @@ public sealed class RealCodePatternTests
                 {|#1:return new EmptyHandle(block);|}
             }
         """), Diagnostic("HEAP003", 0, 1));
+
+    [Fact]
+    public Task PointerRecoveredFromASpanOverTheBlockAndStoredIsNotALeak() => VerifyAsync(InClass("""
+            private byte* _text;
+            private bool _owned;
+
+            void Encode(ReadOnlySpan<char> value, Span<byte> scratch)
+            {
+                if (value.Length * 3 >= scratch.Length)
+                {
+                    int needed = (value.Length * 3) + 1;
+                    scratch = new Span<byte>(NativeMemory.Alloc((nuint)needed), needed);
+                    _owned = true;
+                }
+
+                _text = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(scratch));
+                scratch[0] = 0;
+            }
+        """));
+
+    [Fact]
+    public Task PointerRecoveredFromASpanOverTheBlockFreesIt() => VerifyAsync(InClass("""
+            static int Checksum(int length)
+            {
+                var scratch = new Span<byte>(NativeMemory.AllocZeroed((nuint)length), length);
+                int sum = 0;
+                foreach (var b in scratch)
+                {
+                    sum += b;
+                }
+
+                NativeMemory.Free(System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(scratch)));
+                return sum;
+            }
+        """));
+
+    [Fact]
+    public Task PointerRecoveredFromASpanButNeitherKeptNorFreedStillLeaks() => VerifyAsync(InClass("""
+            static int First(int length)
+            {
+                var scratch = new Span<byte>({|#0:NativeMemory.AllocZeroed((nuint)length)|}, length);
+                byte* start = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(scratch));
+                {|#1:return start[0];|}
+            }
+        """), Diagnostic("HEAP003", 0, 1));
 }

@@ -35,7 +35,7 @@ public class DiagnosticTests
     [InlineData("ClassesPerDoubling = 0", "HEAP102")]
     [InlineData("PurgeDelayMs = -2", "HEAP102")]
     [InlineData("Backend = (HeapBackend)7", "HEAP102")]
-    [InlineData("Checks = (HeapChecks)64", "HEAP102")]
+    [InlineData("Checks = (HeapChecks)256", "HEAP102")]
     [InlineData("MaxSmallSize = 8", "HEAP102")]
     [InlineData("PageSize = 1 << 23", "HEAP102")]
     [InlineData("SizeClasses = new int[0]", "HEAP103")]

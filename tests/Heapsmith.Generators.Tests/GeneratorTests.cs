@@ -37,7 +37,7 @@ public class GeneratorTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.OutputDiagnostics);
         var heap = run.Output.GetTypeByMetadataName("Game.GameHeap")!;
-        foreach (var name in new[] { "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "Free", "UsableSize", "GoodSize", "Owns", "GetStats", "WriteStats", "SetMemoryLimit", "Trim", "SizeClassCount" })
+        foreach (var name in new[] { "Alloc", "TryAlloc", "AllocZeroed", "Realloc", "AlignedAlloc", "Free", "UsableSize", "GoodSize", "Owns", "AllocSpan", "AllocMemory", "GetStats", "WriteStats", "SetMemoryLimit", "Trim", "SizeClassCount" })
         {
             var members = heap.GetMembers(name);
             Assert.NotEmpty(members);
@@ -46,7 +46,7 @@ public class GeneratorTests
             Assert.All(members, m => Assert.False(string.IsNullOrEmpty(m.GetDocumentationCommentXml()), $"{name} has XML docs"));
         }
 
-        Assert.Equal(2, heap.GetMembers("Free").Length);
+        Assert.Equal(3, heap.GetMembers("Free").Length); // Free(void*), Free(void*, nuint), Free<T>(Span<T>)
         Assert.Equal(2, heap.GetMembers("Alloc").Length); // Alloc(nuint) and Alloc<T>(nuint)
         var count = (IFieldSymbol)heap.GetMembers("SizeClassCount").Single();
         Assert.True(count.IsConst);

@@ -17,6 +17,12 @@ internal sealed partial class HeapDataflow
         var api = _context.Apis.Classify(invocation);
         if (api.Kind == ApiKind.None)
         {
+            if (_context.Apis.SpanOfFirstElementAddress(invocation.TargetMethod, invocation.Arguments) is { } span)
+            {
+                // A pointer recovered from a span: the block the span is a view of.
+                return Eval(span, state);
+            }
+
             // h.ToPointer(), h.ToInt64(): the same address, another type.
             if (invocation.Instance is { Type.SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr } address
                 && invocation.Arguments.IsEmpty && invocation.TargetMethod.Name is "ToPointer" or "ToInt64" or "ToUInt64")

@@ -29,6 +29,11 @@ internal static unsafe class FastPaths<TSpec>
             HeapCheck<TSpec>.SetSmallCanary(block, size, (nuint)TSpec.BlockSize(sizeClass));
         }
 
+        if (LeakTable<TSpec>.Enabled && block != null)
+        {
+            LeakTable<TSpec>.Record(block, size);
+        }
+
         return block;
     }
 }

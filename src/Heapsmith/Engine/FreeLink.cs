@@ -9,9 +9,10 @@ namespace Heapsmith.Engine;
 // The words a free block carries, in one place: its free-list link (word 0) and its freed key
 // (word 1). Every read and write of a link, on FreeList and ThreadFree alike, goes through here.
 //
-// - Safe-linking (glibc 2.32): with Guarded on, a link is stored as next ^ (its own address >> 12),
-//   so a pointer written into a freed block by an overflow or a use after free decodes to an
-//   address its writer does not choose (unless it knows where the block is). A block about to be
+// - Safe-linking (glibc 2.32) with a secret (mimalloc's secure mode): with Guarded on, a link is
+//   stored as next ^ (its own address >> 12) ^ LinkSecret, so a pointer written into a freed block
+//   by an overflow or a use after free decodes to an address its writer does not choose, even
+//   knowing where the block is (the secret is random per heap type, a constant to the JIT). A block about to be
 //   handed out must lie in its page's segment and be aligned; one that is not raises
 //   HeapCorruptionException (the page's list is dropped from there on: its blocks leak, the heap
 //   goes on) instead of handing out an arbitrary address. Walks of a list check every link.
@@ -28,6 +29,9 @@ internal static unsafe class FreeLink<TSpec>
 {
     /// <summary>The freed-block key: random per heap type, odd, never a plausible small integer.</summary>
     public static readonly nuint Key = NewKey();
+
+    /// <summary>The secret every link is XORed with (random per heap type).</summary>
+    private static readonly nuint LinkSecret = NewKey();
 
     /// <summary>Whether links are encoded and checked (a JIT-time constant).</summary>
     public static bool Guarded
@@ -53,10 +57,10 @@ internal static unsafe class FreeLink<TSpec>
 
     /// <summary>The word stored in <paramref name="block"/> to link it to <paramref name="next"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nuint Encode(Page* page, void* block, nuint next) => Guarded ? next ^ ((nuint)block >> 12) : next;
+    public static nuint Encode(Page* page, void* block, nuint next) => Guarded ? next ^ ((nuint)block >> 12) ^ LinkSecret : next;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static nuint Decode(Page* page, void* block, nuint stored) => Guarded ? stored ^ ((nuint)block >> 12) : stored;
+    private static nuint Decode(Page* page, void* block, nuint stored) => Guarded ? stored ^ ((nuint)block >> 12) ^ LinkSecret : stored;
 
     /// <summary>
     /// Whether a block about to be handed out (a list head) can be one of <paramref name="page"/>'s:
@@ -93,13 +97,34 @@ internal static unsafe class FreeLink<TSpec>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void FailHead(ThreadHeap* heap, Page* page, void* block)
     {
+        // The dropped blocks count as in use from now on (HeapCore.Validate's count holds).
         page->FreeList = null;
+        var purged = 0;
+        for (var i = 0; i < page->Capacity && page->PurgedMask != 0; i++)
+        {
+            purged += PagePurge<TSpec>.Touches(i, page->BlockSize, page->PurgedMask) ? 1 : 0;
+        }
+
+        page->Used = page->Capacity - purged;
         if (TSpec.ThreadSafe)
         {
             Volatile.Write(ref heap->Busy, 0);
         }
 
         throw HeapCheck<TSpec>.Misuse(block, "corrupted free list: a freed block's link was overwritten (use after free or overflow) and points outside its page");
+    }
+
+    /// <summary>A block being handed out whose junk changed since its free (Junk with Hardened): it stays counted as in use (it leaks), Busy is cleared, and this throws.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void FailWriteAfterFree(ThreadHeap* heap, void* block)
+    {
+        if (TSpec.ThreadSafe)
+        {
+            Volatile.Write(ref heap->Busy, 0);
+        }
+
+        throw HeapCheck<TSpec>.Misuse(block, "write after free: the freed block's junk changed before it was handed out again");
     }
 
     [DoesNotReturn]

@@ -69,7 +69,7 @@ internal static unsafe class HeapCheck<TSpec>
     public static bool Enabled
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (TSpec.Checks & (HeapChecks.All & ~HeapChecks.Hardened)) != HeapChecks.None;
+        get => (TSpec.Checks & ((HeapChecks.All & ~HeapChecks.Hardened) | HeapChecks.Leaks | HeapChecks.LeakSamples)) != HeapChecks.None;
     }
 
     /// <summary>Whether canaries are on (a JIT-time constant).</summary>
@@ -95,7 +95,20 @@ internal static unsafe class HeapCheck<TSpec>
 
     /// <summary>A block just allocated for <paramref name="size"/> bytes, its canary set when canaries are on; null passes through.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* AfterAlloc(void* block, nuint size) => HasCanary && block != null ? SetCanary(block, size) : block;
+    public static void* AfterAlloc(void* block, nuint size)
+    {
+        if (HasCanary && block != null)
+        {
+            SetCanary(block, size);
+        }
+
+        if (LeakTable<TSpec>.Enabled)
+        {
+            LeakTable<TSpec>.Record(block, size);
+        }
+
+        return block;
+    }
 
     /// <summary>Fills the canary after the <paramref name="size"/> bytes requested and records the size; returns the block.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -214,10 +227,30 @@ internal static unsafe class HeapCheck<TSpec>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static nuint JunkEnd(nuint blockSize) => HasCanary ? blockSize - TrailerSize : blockSize;
 
-    /// <summary>A small block carved into its page's free list (a slow path): with canaries, a trailer, so the next block's underrun check finds a record.</summary>
+    /// <summary>Whether a freed block's junk is verified when it is handed out again (Junk with Hardened, a JIT-time constant).</summary>
+    public static bool VerifiesJunk
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Has(HeapChecks.Junk) && Has(HeapChecks.Hardened);
+    }
+
+    /// <summary>Whether a block on a list still holds FreedJunk past its link and key (VerifiesJunk keeps every list block so filled).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsJunkIntact(void* block, nuint blockSize)
+    {
+        var end = JunkEnd(blockSize);
+        return end <= (nuint)(2 * sizeof(nuint)) || BytePattern.IsFilled((byte*)block + (2 * sizeof(nuint)), end - (nuint)(2 * sizeof(nuint)), FreedJunk);
+    }
+
+    /// <summary>A small block carved into its page's free list (a slow path): with canaries, a trailer, so the next block's underrun check finds a record; with verified junk, junk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void OnCarve(void* block, nuint blockSize)
     {
+        if (VerifiesJunk)
+        {
+            MarkFreedJunk(block, blockSize);
+        }
+
         if (HasCanary && blockSize > 2 * TrailerSize)
         {
             *(ulong*)((byte*)block + blockSize - TrailerSize) = Record(blockSize - TrailerSize) ^ TrailerMix(block);
@@ -275,6 +308,10 @@ internal static unsafe class HeapCheck<TSpec>
         }
 
         MarkSmallFreed(page, p);
+        if (LeakTable<TSpec>.Enabled)
+        {
+            LeakTable<TSpec>.Forget(p);
+        }
     }
 
     /// <summary>Validates a free (throws on misuse, changing nothing), then marks the block freed.</summary>
@@ -296,6 +333,11 @@ internal static unsafe class HeapCheck<TSpec>
             CheckedSize(p, page->BlockSize);
         }
 
+        if (LeakTable<TSpec>.Enabled)
+        {
+            LeakTable<TSpec>.Forget(p);
+        }
+
         if (page->Kind == PageKind.Small)
         {
             MarkSmallFreed(page, p);
@@ -312,11 +354,17 @@ internal static unsafe class HeapCheck<TSpec>
     {
         if (Has(HeapChecks.Junk))
         {
-            var end = JunkEnd(page->BlockSize);
-            if (end > (nuint)(2 * sizeof(nuint)))
-            {
-                BytePattern.Fill((byte*)p + (2 * sizeof(nuint)), end - (nuint)(2 * sizeof(nuint)), FreedJunk);
-            }
+            MarkFreedJunk(p, page->BlockSize);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MarkFreedJunk(void* p, nuint blockSize)
+    {
+        var end = JunkEnd(blockSize);
+        if (end > (nuint)(2 * sizeof(nuint)))
+        {
+            BytePattern.Fill((byte*)p + (2 * sizeof(nuint)), end - (nuint)(2 * sizeof(nuint)), FreedJunk);
         }
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 using Heapsmith.Os;
 
@@ -47,6 +48,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
         }
 
         var segment = SegmentLayout<TSpec>.SegmentOfDescriptor(span);
+        Debug.Assert(span->SpanUnits == TSpec.PageSpan(sizeClass), "a small page's span is its class's page span");
         span->Kind = PageKind.Small;
         span->SizeClass = sizeClass;
         span->BlockSize = (nuint)TSpec.BlockSize(sizeClass);
@@ -116,6 +118,7 @@ internal sealed unsafe partial class HeapCore<TSpec>
                 continue;
             }
 
+            Debug.Assert(page->Kind == PageKind.Small && page->SizeClass == sizeClass && page->Heap == null, "an abandoned page of the class, with no owner");
             page->Heap = heap;
             return page;
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Numerics;
 using Heapsmith.Os;
 
@@ -177,6 +178,8 @@ internal sealed unsafe partial class HeapCore<TSpec>
     {
         var pages = SegmentLayout<TSpec>.PagesOf(segment);
         var end = start + units;
+        Debug.Assert(units >= 1 && start >= SegmentLayout<TSpec>.HeaderUnits && end <= SegmentLayout<TSpec>.Units, "a free span lies in the segment's usable units");
+        Debug.Assert(segment->UsedUnits >= 0, "UsedUnits never goes below zero");
         if (end < SegmentLayout<TSpec>.Units && pages[end].Kind == PageKind.Free)
         {
             var next = &pages[end];

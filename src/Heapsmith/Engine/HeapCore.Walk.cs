@@ -60,6 +60,42 @@ internal sealed unsafe partial class HeapCore<TSpec>
         return true;
     }
 
+    /// <summary>Calls a user's visitor for every live block (VisitBlocks); the visitor's state is copied back.</summary>
+    public void VisitBlocks<TVisitor>(ref TVisitor visitor)
+        where TVisitor : IHeapBlockVisitor
+    {
+        var adapter = new UserBlockVisitor<TSpec, TVisitor> { Inner = visitor };
+        try
+        {
+            VisitLiveBlocks(ref adapter);
+        }
+        finally
+        {
+            visitor = adapter.Inner;
+        }
+    }
+
+    /// <summary>
+    /// Lists the live blocks by allocation site when the spec tracks them (HeapChecks.Leaks), else
+    /// their count and bytes; returns the blocks listed.
+    /// </summary>
+    public int ReportLeaks(System.IO.TextWriter writer)
+    {
+        if (LeakTable<TSpec>.Enabled)
+        {
+            return LeakTable<TSpec>.Report(Id, writer, forget: false);
+        }
+
+        var counter = new CountVisitor();
+        VisitLiveBlocks(ref counter);
+        if (counter.Count != 0)
+        {
+            writer.WriteLine($"Heap '{TSpec.Name}': {counter.Count} live blocks ({counter.Bytes} bytes); allocation sites are tracked with HeapChecks.Leaks");
+        }
+
+        return counter.Count;
+    }
+
     /// <summary>
     /// The first block whose canary or size record was overwritten, as the exception a free of it
     /// would raise; null when every live block is intact (arena Dispose with Checks.Canary).
@@ -109,6 +145,20 @@ internal sealed unsafe partial class HeapCore<TSpec>
         }
     }
 
+    /// <summary>Counts the live blocks and their bytes.</summary>
+    private struct CountVisitor : IBlockVisitor
+    {
+        public int Count;
+        public ulong Bytes;
+
+        public bool Visit(void* block, nuint blockSize, Page* page)
+        {
+            Count++;
+            Bytes += HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.RequestedSize(page, block) : blockSize;
+            return true;
+        }
+    }
+
     /// <summary>Checks each block's canary; keeps the first failure.</summary>
     private struct CanaryVisitor : IBlockVisitor
     {
@@ -127,5 +177,19 @@ internal sealed unsafe partial class HeapCore<TSpec>
                 return false;
             }
         }
+    }
+}
+
+/// <summary>Hands each live block to a user's <see cref="IHeapBlockVisitor"/> as a <see cref="HeapBlock"/>.</summary>
+internal unsafe struct UserBlockVisitor<TSpec, TVisitor> : IBlockVisitor
+    where TSpec : struct, IHeapSpec
+    where TVisitor : IHeapBlockVisitor
+{
+    public TVisitor Inner;
+
+    public bool Visit(void* block, nuint blockSize, Page* page)
+    {
+        var usable = HeapCheck<TSpec>.HasCanary ? HeapCheck<TSpec>.RequestedSize(page, block) : blockSize;
+        return Inner.Visit(new HeapBlock((nint)block, blockSize, usable));
     }
 }

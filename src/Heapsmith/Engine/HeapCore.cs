@@ -13,8 +13,9 @@ namespace Heapsmith.Engine;
 // Files: HeapCore.cs (fields, lock, segments), HeapCore.Spans.cs (span bins, split, coalesce),
 // HeapCore.Pages.cs (small pages, thread heaps, abandonment), HeapCore.Large.cs (large runs, huge
 // mappings), HeapCore.Purge.cs (purge, trim, release), HeapCore.TrimThreads.cs (trim of other
-// threads' heaps), HeapCore.Stats.cs (GetStats), HeapCore.Limit.cs (the memory limit); HeapMetrics.cs
-// reports GetStats of every live heap to the "Heapsmith" Meter.
+// threads' heaps), HeapCore.Stats.cs (GetStats), HeapCore.Limit.cs (the memory limit), HeapCore.Walk.cs
+// (live blocks: VisitBlocks, the canary check of Dispose, ReportLeaks), HeapCore.Validate.cs (every
+// invariant checked); HeapMetrics.cs reports GetStats of every live heap to the "Heapsmith" Meter.
 //
 // Invariants:
 // - Every segment in _segments is marked in the segment map and has HeapId == Id; every free unit

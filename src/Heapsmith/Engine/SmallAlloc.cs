@@ -1,3 +1,5 @@
+using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -65,6 +67,11 @@ internal static unsafe class SmallAlloc<TSpec>
             FreeLink<TSpec>.ClearKey(page, block);
             page->Used++;
             heap->Allocs++;
+            if (HeapCheck<TSpec>.VerifiesJunk && !HeapCheck<TSpec>.IsJunkIntact(block, page->BlockSize))
+            {
+                FreeLink<TSpec>.FailWriteAfterFree(heap, block);
+            }
+
             if (HeapCheck<TSpec>.Enabled)
             {
                 HeapCheck<TSpec>.OnSmallAlloc(block, page->BlockSize);
@@ -283,22 +290,61 @@ internal static unsafe class SmallAlloc<TSpec>
             count = page->Reserved - page->Capacity;
         }
 
+        Debug.Assert(count >= 1 && page->Capacity + count <= page->Reserved, "Extend carves inside the page");
+        Debug.Assert(page->FreeList == null, "Extend runs on a page with no free block");
         var first = page->Start + ((nuint)page->Capacity * size);
+        if (FreeLink<TSpec>.Guarded && count > 1)
+        {
+            ExtendShuffled(page, first, count);
+            return;
+        }
+
         var block = first;
         for (var i = 1; i < count; i++)
         {
             var next = block + size;
-            FreeLink<TSpec>.SetNext(page, block, next);
-            FreeLink<TSpec>.SetKey(page, block);
-            HeapCheck<TSpec>.OnCarve(block, size);
+            Carve(page, block, next);
             block = next;
         }
 
-        FreeLink<TSpec>.SetNext(page, block, page->FreeList);
-        FreeLink<TSpec>.SetKey(page, block);
-        HeapCheck<TSpec>.OnCarve(block, size);
+        Carve(page, block, page->FreeList);
         page->FreeList = first;
         page->Capacity += count;
+    }
+
+    /// <summary>
+    /// Extend of a hardened heap: the carved blocks are linked in a random order (mimalloc's
+    /// secure mode), so where the next allocations land next to one another cannot be predicted.
+    /// </summary>
+    private static void ExtendShuffled(Page* page, byte* first, int count)
+    {
+        var size = page->BlockSize;
+        var order = count <= 512 ? stackalloc int[count] : new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        Random.Shared.Shuffle(order);
+        var next = page->FreeList;
+        for (var i = count - 1; i >= 0; i--)
+        {
+            var block = first + ((nuint)order[i] * size);
+            Carve(page, block, next);
+            next = block;
+        }
+
+        page->FreeList = next;
+        page->Capacity += count;
+    }
+
+    /// <summary>Links a carved block to <paramref name="next"/> as every list block is kept: link, key, and the checks' marks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Carve(Page* page, void* block, void* next)
+    {
+        FreeLink<TSpec>.SetNext(page, block, next);
+        FreeLink<TSpec>.SetKey(page, block);
+        HeapCheck<TSpec>.OnCarve(block, page->BlockSize);
     }
 
     /// <summary>
@@ -358,6 +404,7 @@ internal static unsafe class SmallAlloc<TSpec>
         FreeLink<TSpec>.SetNext(page, tail, page->FreeList);
         page->FreeList = list;
         page->Used -= count;
+        Debug.Assert(page->Used >= 0, "a page's thread frees were counted in Used");
     }
 
     /// <summary>
@@ -372,6 +419,7 @@ internal static unsafe class SmallAlloc<TSpec>
         try
         {
             page->Used--;
+            Debug.Assert(page->Used >= 0 && page->Heap == heap, "a local free's page is the heap's, with the block counted");
             ReturnOrRequeue(core, heap, page);
         }
         finally
@@ -444,6 +492,8 @@ internal static unsafe class SmallAlloc<TSpec>
     /// <summary>Gives a page with no block in use back to the core.</summary>
     private static void ReturnPage(HeapCore<TSpec> core, ThreadHeap* heap, Page* page)
     {
+        Debug.Assert(page->Used == 0 && page->ThreadFree == 0 && page->Kind == PageKind.Small, "a page goes back to the core with no block in use");
+        Debug.Assert(heap->PageCount > 0, "the heap counted the page");
         heap->PageCount--;
         core.FreeSmallPage(page);
     }

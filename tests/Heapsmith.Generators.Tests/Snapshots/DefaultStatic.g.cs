@@ -102,6 +102,35 @@ namespace Game
             return (T*)Alloc(count * (nuint)sizeof(T));
         }
 
+        /// <summary>Allocates uninitialised room for <paramref name="length"/> values of <typeparamref name="T"/>, as a span over the new block.</summary>
+        /// <typeparam name="T">An unmanaged type.</typeparam>
+        /// <param name="length">Number of values; not negative.</param>
+        /// <returns>The span; free its block with <c>Free(span)</c>.</returns>
+        /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static global::System.Span<T> AllocSpan<T>(int length)
+            where T : unmanaged
+            => global::Heapsmith.StaticHeap<Spec>.AllocSpan<T>(length);
+
+        /// <summary>Frees the block of a span from <c>AllocSpan</c>; the span must not be used afterwards.</summary>
+        /// <typeparam name="T">An unmanaged type.</typeparam>
+        /// <param name="span">A span returned by <c>AllocSpan</c>, whole.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static void Free<T>(global::System.Span<T> span)
+            where T : unmanaged
+            => global::Heapsmith.StaticHeap<Spec>.Free(span);
+
+        /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/> owned as <see cref="global::System.Memory{T}"/>, for <c>Stream.ReadAsync</c>, pipelines and any Memory API: disposing the owner frees the block.</summary>
+        /// <typeparam name="T">An unmanaged type.</typeparam>
+        /// <param name="length">Number of values; not negative.</param>
+        /// <returns>The owner; dispose it (once) to free the block. An owner never disposed keeps its block (CA2000 reports it).</returns>
+        /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static global::System.Buffers.IMemoryOwner<T> AllocMemory<T>(int length)
+            where T : unmanaged
+            => global::Heapsmith.StaticHeap<Spec>.AllocMemory<T>(length);
+
         /// <summary>A snapshot of this heap's counters.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static global::Heapsmith.HeapStats GetStats() => global::Heapsmith.StaticHeap<Spec>.GetStats();
@@ -120,6 +149,24 @@ namespace Game
         /// <summary>Returns every free page of this heap to the OS now, without waiting for the purge delay.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
         public static void Trim() => global::Heapsmith.StaticHeap<Spec>.Trim();
+
+        /// <summary>Checks every invariant of this heap's segments, pages and free lists; call it while no other thread uses the heap.</summary>
+        /// <exception cref="global::Heapsmith.HeapCorruptionException">An invariant is broken: the message names it and where.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static void Validate() => global::Heapsmith.StaticHeap<Spec>.Validate();
+
+        /// <summary>Calls <paramref name="visitor"/> for every live block of this heap, without allocating, until it returns false; call it while no other thread uses the heap.</summary>
+        /// <typeparam name="TVisitor">The visitor; a struct is called without boxing and its state comes back through <c>ref</c>.</typeparam>
+        /// <param name="visitor">Sees each block's address, block size and usable size.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static void VisitBlocks<TVisitor>(ref TVisitor visitor)
+            where TVisitor : global::Heapsmith.IHeapBlockVisitor => global::Heapsmith.StaticHeap<Spec>.VisitBlocks(ref visitor);
+
+        /// <summary>Lists this heap's live blocks grouped by allocation site, with counts and bytes (sites with <c>HeapChecks.Leaks</c>; without it, only the totals).</summary>
+        /// <param name="writer">Where the report goes.</param>
+        /// <returns>The live blocks listed.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+        public static int ReportLeaks(global::System.IO.TextWriter writer) => global::Heapsmith.StaticHeap<Spec>.ReportLeaks(writer);
 
         /// <summary>The compile-time description of this heap that the engine is specialised on: constants and constant tables only.</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]

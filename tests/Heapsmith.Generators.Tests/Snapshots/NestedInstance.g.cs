@@ -108,6 +108,35 @@ namespace Game.Frames
                 return (T*)Alloc(count * (nuint)sizeof(T));
             }
 
+            /// <summary>Allocates uninitialised room for <paramref name="length"/> values of <typeparamref name="T"/>, as a span over the new block.</summary>
+            /// <typeparam name="T">An unmanaged type.</typeparam>
+            /// <param name="length">Number of values; not negative.</param>
+            /// <returns>The span; free its block with <c>Free(span)</c>.</returns>
+            /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+            public global::System.Span<T> AllocSpan<T>(int length)
+                where T : unmanaged
+                => _heapsmithArena.AllocSpan<T>(length);
+
+            /// <summary>Frees the block of a span from <c>AllocSpan</c>; the span must not be used afterwards.</summary>
+            /// <typeparam name="T">An unmanaged type.</typeparam>
+            /// <param name="span">A span returned by <c>AllocSpan</c>, whole.</param>
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public void Free<T>(global::System.Span<T> span)
+                where T : unmanaged
+                => _heapsmithArena.Free(span);
+
+            /// <summary>Allocates room for <paramref name="length"/> values of <typeparamref name="T"/> owned as <see cref="global::System.Memory{T}"/>, for <c>Stream.ReadAsync</c>, pipelines and any Memory API: disposing the owner frees the block.</summary>
+            /// <typeparam name="T">An unmanaged type.</typeparam>
+            /// <param name="length">Number of values; not negative.</param>
+            /// <returns>The owner; dispose it (once) to free the block. An owner never disposed keeps its block (CA2000 reports it).</returns>
+            /// <exception cref="global::System.OutOfMemoryException">The memory cannot be had.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+            public global::System.Buffers.IMemoryOwner<T> AllocMemory<T>(int length)
+                where T : unmanaged
+                => _heapsmithArena.AllocMemory<T>(length);
+
             /// <summary>A snapshot of this heap's counters.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public global::Heapsmith.HeapStats GetStats() => _heapsmithArena.GetStats();
@@ -126,6 +155,24 @@ namespace Game.Frames
             /// <summary>Returns every free page of this heap to the OS now, without waiting for the purge delay.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
             public void Trim() => _heapsmithArena.Trim();
+
+            /// <summary>Checks every invariant of this heap's segments, pages and free lists; call it while no other thread uses the heap.</summary>
+            /// <exception cref="global::Heapsmith.HeapCorruptionException">An invariant is broken: the message names it and where.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+            public void Validate() => _heapsmithArena.Validate();
+
+            /// <summary>Calls <paramref name="visitor"/> for every live block of this heap, without allocating, until it returns false; call it while no other thread uses the heap.</summary>
+            /// <typeparam name="TVisitor">The visitor; a struct is called without boxing and its state comes back through <c>ref</c>.</typeparam>
+            /// <param name="visitor">Sees each block's address, block size and usable size.</param>
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+            public void VisitBlocks<TVisitor>(ref TVisitor visitor)
+                where TVisitor : global::Heapsmith.IHeapBlockVisitor => _heapsmithArena.VisitBlocks(ref visitor);
+
+            /// <summary>Lists this heap's live blocks grouped by allocation site, with counts and bytes (sites with <c>HeapChecks.Leaks</c>; without it, only the totals).</summary>
+            /// <param name="writer">Where the report goes.</param>
+            /// <returns>The live blocks listed.</returns>
+            [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]
+            public int ReportLeaks(global::System.IO.TextWriter writer) => _heapsmithArena.ReportLeaks(writer);
 
             /// <summary>Returns all of this heap's memory to the OS at once; no block of it may be used afterwards.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Heapsmith.Generators", "<version>")]

@@ -114,6 +114,45 @@ public unsafe class HardenedTests
     }
 
     [Fact]
+    public void A_link_forged_with_the_glibc_scheme_to_a_live_block_of_the_page_is_caught()
+    {
+        // Knowing the block's address is not enough: the link is also XORed with a secret, so a
+        // link that glibc's safe-linking would decode to a live neighbour (an overlapping
+        // allocation, an attacker's goal) decodes to garbage here.
+        var victim = StaticHeap<HardenedSpec>.Alloc(Size + 64);
+        var a = StaticHeap<HardenedSpec>.Alloc(Size + 64);
+        var b = StaticHeap<HardenedSpec>.Alloc(Size + 64);
+        StaticHeap<HardenedSpec>.Free(a);
+        StaticHeap<HardenedSpec>.Free(b);
+        *(nuint*)b = (nuint)victim ^ ((nuint)b >> 12);
+        Assert.True(StaticHeap<HardenedSpec>.Alloc(Size + 64) == b);
+        Assert.Contains("corrupted free list", Assert.Throws<HeapCorruptionException>(() => { StaticHeap<HardenedSpec>.Alloc(Size + 64); }).Problem);
+        StaticHeap<HardenedSpec>.Free(b);
+        StaticHeap<HardenedSpec>.Free(victim);
+        StillWorks();
+    }
+
+    [Fact]
+    public void A_fresh_page_hands_out_its_blocks_in_an_unpredictable_order()
+    {
+        using var arena = new ArenaHeap<HardenedSpec>();
+        var blocks = new nint[40];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            blocks[i] = (nint)arena.Alloc(72); // 80-byte blocks: 51 carved at a time
+        }
+
+        var ascending = 0;
+        for (var i = 1; i < blocks.Length; i++)
+        {
+            ascending += blocks[i] == blocks[i - 1] + 80 ? 1 : 0;
+        }
+
+        Assert.True(ascending < blocks.Length / 2, $"{ascending} of {blocks.Length - 1} neighbours in address order");
+        arena.Validate();
+    }
+
+    [Fact]
     public void A_thread_free_link_overwritten_is_caught_when_the_owner_collects_it()
     {
         var target = NativeMemory.AllocZeroed(4096);

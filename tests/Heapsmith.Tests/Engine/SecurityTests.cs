@@ -147,6 +147,19 @@ public unsafe class SecurityTests
     public void Hardened_a_write_after_free_over_the_free_list_link_is_detected() => WriteAfterFree<HardenedSpec>(700);
 
     [Fact]
+    public void All_a_write_after_free_past_the_link_is_detected_when_the_block_is_handed_out_again()
+    {
+        const nuint size = 1500;
+        var block = (byte*)StaticHeap<AllSpec>.Alloc(size);
+        StaticHeap<AllSpec>.Free(block);
+        block[700] = 0x41; // a use after free writes into the block's middle
+        var e = Raised(() => StaticHeap<AllSpec>.Alloc(size));
+        Assert.Equal((nint)block, e.Pointer);
+        Assert.Contains("write after free", e.Problem);
+        StillWorks<AllSpec>();
+    }
+
+    [Fact]
     public void All_a_reused_block_shows_junk_not_its_previous_contents_and_AllocZeroed_is_zero()
     {
         // Not a detection: what a read after free or a read of new memory sees (docs/security.md).

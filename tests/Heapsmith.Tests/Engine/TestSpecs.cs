@@ -340,3 +340,26 @@ public sealed class SecurityHardenedSpecParameters : MmapParameters, ISpecParame
 public sealed class ClassStatsSpecParameters : DefaultParameters;
 
 public sealed class MetricsSpecParameters : DefaultParameters;
+
+/// <summary>Validate and VisitBlocks (arenas of the default geometry, on mmap).</summary>
+public sealed class ValidateSpecParameters : MmapParameters;
+
+/// <summary>Allocation sites tracked (HeapChecks.Leaks), on mmap.</summary>
+public sealed class LeakSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Leaks;
+}
+
+/// <summary>Allocation sites tracked, for the report at an arena's Dispose (its own report writer).</summary>
+public sealed class LeakDisposeSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.Leaks | HeapChecks.Canary;
+}
+
+public sealed class MemorySpecParameters : DefaultParameters;
+
+/// <summary>Allocation sites of sampled blocks (HeapChecks.LeakSamples), on mmap.</summary>
+public sealed class LeakSampleSpecParameters : MmapParameters, ISpecParameters
+{
+    public static HeapChecks Checks => HeapChecks.LeakSamples;
+}

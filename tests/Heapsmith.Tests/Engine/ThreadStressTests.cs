@@ -38,6 +38,9 @@ public unsafe class ThreadStressTests
             {
                 thread.Join();
             }
+
+            // Every few thousand operations of each thread, with no thread running: the whole heap walked.
+            StaticHeap<StressSpec>.Validate();
         }
 
         Assert.Empty(failures);
