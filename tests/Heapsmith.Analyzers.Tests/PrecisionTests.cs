@@ -142,6 +142,10 @@ public sealed class PrecisionTests
                     Log(c);
                 }
 
+                // Each comparison made twice, so each is remembered: with the flag, 16 paths.
+                Log(a > 1 ? 1 : 0);
+                Log(b > 2 ? 2 : 0);
+                Log(c > 3 ? 3 : 0);
                 p[0] = 1;
                 if (!small)
                 {

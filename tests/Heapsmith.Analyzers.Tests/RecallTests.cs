@@ -263,4 +263,49 @@ public sealed class RecallTests
                 H.Free(p);
             }
         """));
+
+    // --- addresses that are not heap blocks, arriving indirectly ---
+
+    [Fact]
+    public Task FreeOfUnsafeAsPointerOfALocalIsAFreeOfUnownedMemory() => VerifyAsync(InClass("""
+            void M()
+            {
+                long x = 0;
+                void* p = {|#1:System.Runtime.CompilerServices.Unsafe.AsPointer(ref x)|};
+                {|#0:H.Free(p)|};
+            }
+        """), Diagnostic("HEAP002", 0, 1));
+
+    [Fact]
+    public Task UnsafeAsPointerOfALocalUsedIsClean() => VerifyAsync(InClass("""
+            long M()
+            {
+                long x = 0;
+                void* p = System.Runtime.CompilerServices.Unsafe.AsPointer(ref x);
+                *(long*)p = 1;
+                return x;
+            }
+        """));
+
+    [Fact]
+    public Task FreeOfAPinnedObjectsAddressIsAFreeOfUnownedMemory() => VerifyAsync(InClass("""
+            void M(byte[] data)
+            {
+                var handle = GCHandle.Alloc(data, GCHandleType.Pinned);
+                void* p = (void*){|#1:handle.AddrOfPinnedObject()|};
+                {|#0:NativeMemory.Free(p)|};
+                handle.Free();
+            }
+        """), Diagnostic("HEAP002", 0, 1));
+
+    [Fact]
+    public Task APinnedObjectsAddressUsedAndUnpinnedIsClean() => VerifyAsync(InClass("""
+            void M(byte[] data)
+            {
+                var handle = GCHandle.Alloc(data, GCHandleType.Pinned);
+                byte* p = (byte*)handle.AddrOfPinnedObject();
+                p[0] = 1;
+                handle.Free();
+            }
+        """));
 }

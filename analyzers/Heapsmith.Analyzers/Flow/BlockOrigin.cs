@@ -27,6 +27,9 @@ internal enum OriginKind
 
     /// <summary>A pointer declared by a fixed statement.</summary>
     Fixed,
+
+    /// <summary>The address of an object pinned by a GCHandle (AddrOfPinnedObject).</summary>
+    Pinned,
 }
 
 internal sealed class BlockOrigin
@@ -64,13 +67,14 @@ internal sealed class BlockOrigin
     public bool NeedsFree => IsOwned && Allocator?.Kind != AllocatorKind.Arena;
 
     /// <summary>Not memory any deallocator owns: freeing it is always wrong.</summary>
-    public bool IsUnownedMemory => Kind is OriginKind.Stack or OriginKind.AddressOf or OriginKind.Fixed;
+    public bool IsUnownedMemory => Kind is OriginKind.Stack or OriginKind.AddressOf or OriginKind.Fixed or OriginKind.Pinned;
 
     public string DescribeMemory() => Kind switch
     {
         OriginKind.Stack => "stack memory from stackalloc",
         OriginKind.AddressOf => "the address of a variable",
         OriginKind.Fixed => "memory pinned by a fixed statement",
+        OriginKind.Pinned => "an object pinned by a GCHandle",
         OriginKind.Allocated => "a block of " + Allocator!.Describe(),
         _ => "a block from " + Source,
     };

@@ -30,6 +30,23 @@ internal sealed partial class HeapDataflow
                 return Eval(address, state);
             }
 
+            // Unsafe.AsPointer(ref x) is &x; handle.AddrOfPinnedObject() points into a managed object.
+            if (invocation.TargetMethod is { Name: "AsPointer", ContainingType: { Name: "Unsafe", ContainingNamespace.Name: "CompilerServices" } }
+                && invocation.Arguments.Length == 1 && KeyOfPlace(invocation.Arguments[0].Value, state) is { } target)
+            {
+                var id = NewBlock(state, KnownSite(invocation) ?? NewSite(invocation, new BlockOrigin(
+                    OriginKind.AddressOf, invocation.Syntax, "&" + target.Describe(), Holder(invocation.Syntax), addressTarget: target)), BlockStates.Live);
+                return PointerValues.Single(id);
+            }
+
+            if (invocation.TargetMethod is { Name: "AddrOfPinnedObject", ContainingType.Name: "GCHandle" } && invocation.Arguments.IsEmpty)
+            {
+                Eval(invocation.Instance, state);
+                var id = NewBlock(state, KnownSite(invocation) ?? NewSite(invocation, new BlockOrigin(
+                    OriginKind.Pinned, invocation.Syntax, "AddrOfPinnedObject", Holder(invocation.Syntax))), BlockStates.Live);
+                return PointerValues.Single(id);
+            }
+
             return EvalCall(invocation, invocation.TargetMethod, invocation.Arguments, invocation.Instance, state);
         }
 

@@ -89,7 +89,7 @@ internal sealed partial class HeapDataflow
     /// <summary>Records that the comparison is <paramref name="value"/> on this path; false when the state knows the opposite.</summary>
     private bool RefineComparison(IBinaryOperation binary, bool value, FlowState state)
     {
-        if (ComparisonOf(binary) is not { } comparison || !MayCorrelate(binary))
+        if (ComparisonOf(binary) is not { } comparison || !MayCorrelate(binary, comparison.Comparison))
         {
             return true;
         }
@@ -104,11 +104,34 @@ internal sealed partial class HeapDataflow
         return true;
     }
 
-    /// <summary>Every variable the comparison reads is written only where the dataflow sees it.</summary>
-    private bool MayCorrelate(IBinaryOperation binary)
+    /// <summary>The comparison is made again elsewhere in the method (only then can remembering it
+    /// prune a path, and each fact remembered may double the paths kept apart), and every
+    /// variable it reads is written only where the dataflow sees it.</summary>
+    private bool MayCorrelate(IBinaryOperation binary, Comparison comparison)
     {
-        _uncorrelated ??= WrittenOutOfSight(_cfg.OriginalOperation);
-        return !Uncorrelated(binary.LeftOperand, _uncorrelated) && !Uncorrelated(binary.RightOperand, _uncorrelated);
+        if (_uncorrelated is null)
+        {
+            (_uncorrelated, _repeated) = (WrittenOutOfSight(_cfg.OriginalOperation), Repeated(_cfg.OriginalOperation));
+        }
+
+        return _repeated!.Contains(comparison)
+            && !Uncorrelated(binary.LeftOperand, _uncorrelated) && !Uncorrelated(binary.RightOperand, _uncorrelated);
+    }
+
+    /// <summary>The comparisons the method makes more than once (in any of their equivalent forms).</summary>
+    private static HashSet<Comparison> Repeated(IOperation root)
+    {
+        var seen = new HashSet<Comparison>();
+        var repeated = new HashSet<Comparison>();
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is IBinaryOperation binary && ComparisonOf(binary) is { } comparison && !seen.Add(comparison.Comparison))
+            {
+                repeated.Add(comparison.Comparison);
+            }
+        }
+
+        return repeated;
     }
 
     private static bool Uncorrelated(IOperation operand, HashSet<ISymbol> uncorrelated) => Unwrap(operand) switch
@@ -131,6 +154,7 @@ internal sealed partial class HeapDataflow
                 IDeconstructionAssignmentOperation deconstruction => deconstruction.Target,
                 IAnonymousFunctionOperation or ILocalFunctionOperation => operation,
                 ISimpleAssignmentOperation { IsRef: true } refAssignment => refAssignment.Value,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref } byRef => byRef.Value,
                 _ => null,
             };
             if (scope is null)

@@ -47,6 +47,9 @@ internal sealed partial class HeapDataflow
     /// <summary>Variables whose comparisons are not correlated (see MayCorrelate); computed on first need.</summary>
     private HashSet<ISymbol>? _uncorrelated;
 
+    /// <summary>Comparisons made more than once in this graph (see MayCorrelate).</summary>
+    private HashSet<Comparison>? _repeated;
+
     /// <summary>Per block: its partitions no longer keep comparisons apart (see JoinInto).</summary>
     private readonly bool[] _noConditions;
     private readonly Dictionary<ISymbol, VarKey> _refAliases = new(SymbolEqualityComparer.Default);
