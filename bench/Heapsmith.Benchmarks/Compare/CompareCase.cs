@@ -39,8 +39,8 @@ internal sealed record CompareCase(string Name, int Order, int OperationsPerInvo
         }
 
         cases.Add(new("random batch of 10,000", order++, 10_000, false, kind => new WorkloadSampler<RandomBatchWorkload>(kind, new RandomBatchWorkload(10_000, seed: 42))));
-        cases.Add(new("Larson, 2 threads", order++, LarsonRun.Threads * 10_000, true, kind => new LarsonSampler(new LarsonRun(kind, 1000, 10_000, seed: 7))));
-        cases.Add(new("producer/consumer", order++, 20_000, true, kind => new ProducerConsumerSampler(new ProducerConsumerRun(kind, 20_000, seed: 11))) { WithBound = false });
+        cases.Add(new("Larson, 2 threads", order++, LarsonRun.Threads * 10_000, true, kind => new RoundSampler(new LarsonRun(kind, 1000, 10_000, seed: 7))));
+        cases.Add(new("producer/consumer", order++, 20_000, true, kind => new RoundSampler(new ProducerConsumerRun(kind, 20_000, seed: 11))) { WithBound = false });
         cases.Add(new("realloc growth", order++, 1024, false, kind => new WorkloadSampler<ReallocGrowthWorkload>(kind, new ReallocGrowthWorkload { Steps = 1024, StepSize = 64 })));
         cases.Add(new("binary trees", order++, (int)BinaryTreesWorkload.NodesPerRun(12), false, kind => new WorkloadSampler<BinaryTreesWorkload>(kind, new BinaryTreesWorkload { MaxDepth = 12 })));
         return cases;
@@ -69,27 +69,8 @@ internal sealed class WorkloadSampler<TWorkload>(AllocatorKind kind, TWorkload w
     }
 }
 
-/// <summary>Larson rounds, timed with the process's CPU time.</summary>
-internal sealed class LarsonSampler(LarsonRun run) : ICaseSampler
-{
-    private static readonly ProcessCpuClock Clock = new();
-
-    public long Sample(int invocations)
-    {
-        var start = Clock.GetTimestamp();
-        for (var i = 0; i < invocations; i++)
-        {
-            run.RunRound();
-        }
-
-        return Clock.GetTimestamp() - start;
-    }
-
-    public void Dispose() => run.Dispose();
-}
-
-/// <summary>Producer/consumer rounds, timed with the process's CPU time.</summary>
-internal sealed class ProducerConsumerSampler(ProducerConsumerRun run) : ICaseSampler
+/// <summary>Rounds of a two-thread case (Larson, producer/consumer), timed with the process's CPU time.</summary>
+internal sealed class RoundSampler(IRoundRun run) : ICaseSampler
 {
     private static readonly ProcessCpuClock Clock = new();
 

@@ -14,7 +14,7 @@ namespace Heapsmith.Benchmarks.Workloads;
 // the barrier) only the driving thread touches the slot arrays.
 
 /// <summary>Two-thread Larson-style run: rounds of random replace with cross-thread frees.</summary>
-internal sealed class LarsonRun : IDisposable
+internal sealed class LarsonRun : IRoundRun
 {
     public const int Threads = 2;
 

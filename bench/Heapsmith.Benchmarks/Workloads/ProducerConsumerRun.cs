@@ -11,7 +11,7 @@ namespace Heapsmith.Benchmarks.Workloads;
 // Invariants: a round ends only when the consumer has freed every block the round produced.
 
 /// <summary>One producer, one consumer, blocks freed on the thread that did not allocate them.</summary>
-internal sealed class ProducerConsumerRun : IDisposable
+internal sealed class ProducerConsumerRun : IRoundRun
 {
     private const int RingCapacity = 1024;
 
